@@ -1,0 +1,56 @@
+# Two entry points (README): `make demo` and `make test`. Everything else is their plumbing.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+DVCTT := $(BIN)/dvctt
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The locked environment; uv makes the second run a no-op.
+venv: $(UV)
+	@$(UV) sync --frozen --quiet --python $(PYTHON)
+
+## Run the platform on demo data (SQLite, no other service) at http://$(HOST):$(PORT)
+demo: venv
+	$(DVCTT) migrate --noinput
+	$(DVCTT) demo_seed
+	DVCTT_TASKS_IMMEDIATE=1 DVCTT_DEBUG=1 $(DVCTT) runserver $(HOST):$(PORT)
+
+seed: venv
+	$(DVCTT) migrate --noinput
+	$(DVCTT) demo_seed
+
+## The whole suite: lint, format, type checks, migration check, tests
+test: venv lint typecheck migrations-check pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	DVCTT_TESTING=1 $(BIN)/mypy dvctt
+
+migrations-check:
+	DVCTT_TESTING=1 $(DVCTT) makemigrations --check --dry-run
+
+pytest:
+	DVCTT_TESTING=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var staticfiles .pytest_cache .mypy_cache .ruff_cache

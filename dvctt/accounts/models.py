@@ -1,0 +1,71 @@
+"""Accounts: citizens, business representatives and officials, each with one role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dvctt.common.masking import mask_id
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Đại diện tổ chức, doanh nghiệp")
+    ONE_STOP_OFFICER = "one_stop_officer", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    UNIT_LEADER = "unit_leader", _("Lãnh đạo đơn vị")
+    MONITOR = "monitor", _("Cán bộ theo dõi kế hoạch")
+    PPC_LEADER = "ppc_leader", _("Lãnh đạo UBND tỉnh")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+#: Roles whose holder works inside one unit and must have it.
+UNIT_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.UNIT_LEADER})
+#: Roles held by officials (cán bộ, công chức, viên chức): the plan counts their use of online services.
+OFFICIAL_ROLES = frozenset(UNIT_ROLES | {Role.MONITOR, Role.PPC_LEADER, Role.ADMIN})
+#: Roles that see the whole province.
+PROVINCE_ROLES = frozenset({Role.MONITOR, Role.PPC_LEADER, Role.ADMIN})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
+    unit = models.ForeignKey(
+        "agencies.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    national_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, db_index=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=255, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(r.value for r in UNIT_ROLES)) | Q(unit__isnull=False),
+                name="user_unit_role_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES
+
+    @property
+    def sees_province(self) -> bool:
+        return self.role in PROVINCE_ROLES or self.is_superuser
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_id(self.national_id)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackofficeConfig(AppConfig):
+    name = "dvctt.backoffice"
+    label = "backoffice"
+    verbose_name = _("Một cửa điện tử")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,70 @@
+"""The API's shared pieces: one error shape, pagination.
+
+Every error the API returns has the shape
+``{"error": {"code": "...", "message": "...", "fields": {...}}}`` with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from dvctt.common.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _fields_from_detail(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    return {}
+
+
+def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return Response(body, status=http_status)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return error_response(exc.code, exc.message, exc.http_status, exc.fields or None)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "; ".join(exc.messages)
+        return error_response("invalid", message, status.HTTP_400_BAD_REQUEST, fields or None)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields_from_detail(exc.detail)
+        message = _("Dữ liệu không hợp lệ.")
+        if isinstance(exc.detail, list) and exc.detail:
+            message = " ".join(str(item) for item in exc.detail)
+        response.data = {"error": {"code": "invalid", "message": message}}
+        if fields:
+            response.data["error"]["fields"] = fields
+        return response
+    code = getattr(exc, "default_code", "error")
+    detail = getattr(exc, "detail", str(exc))
+    response.data = {"error": {"code": str(code), "message": str(detail)}}
+    return response
