@@ -1,7 +1,15 @@
+"""The citizen portal's pages. Each view module owns its own ``urlpatterns``; this file only joins them.
+
+URL names (stable, templates use them): portal:home, portal:procedure_list (/thu-tuc/),
+portal:procedure_detail (/thu-tuc/<code>/), portal:unit_list (/don-vi/), portal:unit_detail (/don-vi/<code>/).
+"""
+
 from django.urls import path
 
-from dvctt.portal import views
+from dvctt.portal.views import home
+
+app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]
