@@ -43,13 +43,37 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
 @pytest.fixture
 def page(chromium: object) -> Iterator[object]:
+    """A fresh browser tab (Vietnamese locale, the province's time zone).
+
+    Every request to a host other than this machine is blocked and fails the test at teardown: the platform
+    runs on closed provincial networks, so a page that needs a CDN is broken there.
+    """
+    from urllib.parse import urlsplit
+
     context = chromium.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")  # type: ignore[attr-defined]
+    external: list[str] = []
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            external.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            route.continue_()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    if external:
+        pytest.fail("The page requested external hosts (no CDN allowed): " + ", ".join(sorted(set(external))))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

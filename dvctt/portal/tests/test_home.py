@@ -1,0 +1,84 @@
+"""The home page and the shell (base.html) over HTTP."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from dvctt.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _reverse_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def test_home_renders_search_form_that_gets_the_procedure_list(client: Client) -> None:
+    # When an anonymous visitor opens the home page
+    response = client.get(reverse("portal:home"))
+    # Then it answers with a search form that GETs `q`
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = re.search(r'<form class="search-form large" role="search" method="get" action="([^"]*)">', html)
+    assert form is not None
+    assert 'name="q"' in html
+    # pointing at the procedure list once that page exists
+    procedures_url = _reverse_or_none("portal:procedure_list")
+    if procedures_url is not None:
+        assert form.group(1) == procedures_url
+        assert f'href="{procedures_url}?q=khai%20sinh"' in html
+
+
+def test_home_costs_no_query_for_an_anonymous_visitor(client: Client, django_assert_num_queries: Any) -> None:
+    # Given the catalogue may be empty or huge, the home page reads nothing from the database
+    with django_assert_num_queries(0):
+        response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+
+
+def test_shell_has_skip_link_landmarks_and_login(client: Client) -> None:
+    html = client.get(reverse("portal:home")).content.decode()
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert 'aria-label="Điều hướng chính"' in html
+    assert f'href="{reverse("accounts:login")}"' in html
+    assert '<html lang="vi">' in html
+
+
+@override_settings(ROOT_URLCONF="dvctt.portal.tests.urls_without_catalog")
+def test_shell_renders_without_pages_that_do_not_exist_yet(client: Client) -> None:
+    # Given a URL layout with no procedure list, unit list or API
+    # When the home page renders
+    response = client.get("/")
+    # Then it does not crash and simply leaves those links out
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/thu-tuc/" not in html
+    assert "/don-vi/" not in html
+    assert "Thủ tục được tìm nhiều" not in html
+    assert 'name="q"' in html
+
+
+def test_logged_in_user_sees_name_and_logout(client: Client) -> None:
+    # Given a signed-in citizen
+    user = User.objects.create_user(username="citizen1", password="x-Secret-123", full_name="Hoàng Văn Nam")
+    client.force_login(user)
+    # When they open the home page
+    html = client.get(reverse("portal:home")).content.decode()
+    # Then the header shows their name and a logout button instead of the login link
+    assert "Hoàng Văn Nam" in html
+    assert f'action="{reverse("accounts:logout")}"' in html
+    assert f'href="{reverse("accounts:login")}"' not in html
+
+
+def test_current_section_is_marked_in_navigation(client: Client) -> None:
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f'<a href="{reverse("portal:home")}" aria-current="page">' in html
