@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dvctt.catalog import api
+
+urlpatterns = [
+    path("procedures/", api.ProcedureListView.as_view(), name="procedure_list"),
+    path("procedures/<str:code>/", api.ProcedureDetailView.as_view(), name="procedure_detail"),
+    path("fields/", api.FieldListView.as_view(), name="field_list"),
+]

@@ -1,0 +1,148 @@
+"""Admin for the catalogue. Edits keep history (django-simple-history); the version rules are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from dvctt.catalog import services
+from dvctt.catalog.models import DossierComponent, FeeLine, Field, Procedure, ProcedureVersion
+from dvctt.common.errors import DomainError
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name", "name_folded"]
+
+
+class DossierComponentInline(admin.TabularInline):
+    model = DossierComponent
+    extra = 0
+    fields = ["position", "name", "required", "copies", "template"]
+
+
+class FeeLineInline(admin.TabularInline):
+    model = FeeLine
+    extra = 0
+    fields = ["position", "name", "amount", "note"]
+
+
+class ProcedureVersionInline(admin.TabularInline):
+    """Read-only list on the procedure: a version is edited on its own page, where the rules are checked."""
+
+    model = ProcedureVersion
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["valid_from", "abolished_after", "name", "online_level", "integrated_national"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "current_name", "add_version"]
+    search_fields = ["code", "versions__name_folded"]
+    inlines = [ProcedureVersionInline]
+
+    @admin.display(description=_("tên"))
+    def current_name(self, obj: Procedure) -> str:
+        latest = obj.versions.order_by("-valid_from").first()
+        return latest.name if latest else ""
+
+    @admin.display(description=_("phiên bản mới"))
+    def add_version(self, obj: Procedure) -> str:
+        url = reverse("admin:catalog_procedureversion_add") + f"?procedure={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Thêm phiên bản"))
+
+
+class ProcedureVersionForm(forms.ModelForm):
+    class Meta:
+        model = ProcedureVersion
+        fields = [
+            "procedure",
+            "valid_from",
+            "abolished_after",
+            "name",
+            "field",
+            "level_province",
+            "level_district",
+            "level_commune",
+            "units",
+            "online_level",
+            "eligible_full_process",
+            "integrated_national",
+            "time_limit",
+            "time_limit_unit",
+            "time_limit_by_channel",
+            "offers_postal",
+            "has_fees",
+            "result_is_document",
+            "result_document_name",
+            "steps",
+            "legal_basis",
+            "eform",
+            "extra",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or not cleaned.get("procedure") or not cleaned.get("valid_from"):
+            return cleaned
+        candidate = self.instance
+        for key, value in cleaned.items():
+            if key != "units":
+                setattr(candidate, key, value)
+        units = cleaned.get("units")
+        try:
+            services.procedure_version_validate(
+                version=candidate, unit_codes=[unit.code for unit in units] if units is not None else None
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+        return cleaned
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(SimpleHistoryAdmin):
+    form = ProcedureVersionForm
+    list_display = [
+        "procedure",
+        "name",
+        "valid_from",
+        "abolished_after",
+        "online_level",
+        "integrated_national",
+    ]
+    list_filter = ["online_level", "integrated_national", "eligible_full_process", "field"]
+    search_fields = ["procedure__code", "name_folded"]
+    list_select_related = ["procedure"]
+    filter_horizontal = ["units"]
+    raw_id_fields = ["procedure"]
+    inlines = [DossierComponentInline, FeeLineInline]
+    actions = ["mark_integrated"]
+    date_hierarchy = "valid_from"
+
+    @admin.action(description=_("Đánh dấu đã tích hợp trên Cổng DVCQG"))
+    def mark_integrated(self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]) -> None:
+        done = 0
+        for version in queryset:
+            try:
+                services.procedure_version_update(version=version, integrated_national=True)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, _("Đã cập nhật %(n)d phiên bản.") % {"n": done}, messages.SUCCESS)
