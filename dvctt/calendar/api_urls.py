@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dvctt.calendar.api import DaysView, DueView
+
+urlpatterns = [
+    path("calendar/due", DueView.as_view(), name="calendar-due"),
+    path("calendar/days", DaysView.as_view(), name="calendar-days"),
+]

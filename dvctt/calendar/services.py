@@ -1,0 +1,160 @@
+"""Writes to the working-day calendar. Each change runs in one transaction and bumps the revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from dvctt.calendar import seeding
+from dvctt.calendar.models import CalendarRevision, CalendarYear, DayException, DayKind, WorkingSchedule
+from dvctt.common.errors import ConflictError, DomainError, NotFoundError
+
+
+def _revision_bump(*, summary: str, actor: Any | None) -> int:
+    revision = CalendarRevision.objects.create(summary=summary[:255], actor=actor)
+    return revision.pk
+
+
+def _full_clean(instance: Any, *, label: str) -> None:
+    try:
+        instance.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        fields = {key: [str(message) for message in messages] for key, messages in exc.message_dict.items()}
+        message = "; ".join(str(m) for messages in exc.message_dict.values() for m in messages)
+        raise DomainError(f"{label}: {message}", fields=fields) from None
+
+
+def calendar_year_create(*, year: int, note: str = "", actor: Any | None = None) -> CalendarYear:
+    """Mark ``year`` configured (with no exception yet: every Monday–Friday a working day)."""
+    with transaction.atomic():
+        existing = CalendarYear.objects.filter(year=year).first()
+        if existing is not None:
+            return existing
+        calendar_year = CalendarYear(year=year, note=note)
+        _full_clean(calendar_year, label=_("Năm lịch %(year)s") % {"year": year})
+        calendar_year.save()
+        _revision_bump(summary=f"Cấu hình năm {year}", actor=actor)
+    return calendar_year
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    year: int
+    created_year: bool
+    added: int
+    kept: int
+
+
+def calendar_year_seed(*, year: int, actor: Any | None = None) -> SeedResult:
+    """Configure ``year`` and add its holidays, days off and make-up days (see ``seeding``).
+
+    Idempotent and conservative: a date that already has a row keeps it (the table wins over the sources).
+    """
+    entries = seeding.seed_entries(year)
+    with transaction.atomic():
+        calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+        created_year = calendar_year is None
+        if calendar_year is None:
+            calendar_year = CalendarYear(year=year, note=f"holidays {seeding.holidays_version()} + domain §5")
+            _full_clean(calendar_year, label=_("Năm lịch %(year)s") % {"year": year})
+            calendar_year.save()
+        existing = set(DayException.objects.filter(year=calendar_year).values_list("date", flat=True))
+        new_rows = [
+            DayException(date=entry.day, kind=entry.kind, name=entry.name, year=calendar_year)
+            for entry in entries
+            if entry.day not in existing
+        ]
+        if new_rows:
+            bulk_create_with_history(new_rows, DayException)
+        if created_year or new_rows:
+            _revision_bump(summary=f"Khởi tạo lịch năm {year}: thêm {len(new_rows)} ngày", actor=actor)
+    return SeedResult(
+        year=year, created_year=created_year, added=len(new_rows), kept=len(entries) - len(new_rows)
+    )
+
+
+def calendar_day_set(*, day: date, kind: str, name: str, actor: Any | None = None) -> DayException:
+    """Create or change the exception of ``day``; the year of ``day`` must be configured."""
+    label = _("Ngày %(day)s") % {"day": f"{day:%d/%m/%Y}"}
+    with transaction.atomic():
+        calendar_year = CalendarYear.objects.filter(year=day.year).first()
+        if calendar_year is None:
+            raise DomainError(
+                _("%(label)s: năm %(year)s chưa được cấu hình; hãy tạo năm lịch trước.")
+                % {"label": label, "year": day.year},
+                fields={"date": [_("Năm chưa được cấu hình.")]},
+            )
+        instance = DayException.objects.select_for_update().filter(date=day).first()
+        if instance is not None and (instance.kind, instance.name) == (kind, name):
+            return instance
+        if instance is None:
+            instance = DayException(date=day, year=calendar_year)
+        instance.kind = kind
+        instance.name = name.strip()
+        _full_clean(instance, label=label)
+        instance.save()
+        _revision_bump(
+            summary=f"Ngày {day:%d/%m/%Y}: {DayKind(kind).label} ({instance.name})",
+            actor=actor,
+        )
+    return instance
+
+
+def calendar_day_remove(*, day: date, actor: Any | None = None) -> None:
+    """Remove the exception of ``day``: it becomes an ordinary day again (worked Monday–Friday)."""
+    with transaction.atomic():
+        instance = DayException.objects.select_for_update().filter(date=day).first()
+        if instance is None:
+            raise NotFoundError(_("Ngày %(day)s không có trong lịch ngoại lệ.") % {"day": f"{day:%d/%m/%Y}"})
+        instance.delete()
+        _revision_bump(summary=f"Bỏ ngày {day:%d/%m/%Y} khỏi lịch ngoại lệ", actor=actor)
+
+
+def calendar_year_remove(*, year: int, actor: Any | None = None) -> None:
+    """Un-configure an empty year (a year that still has exceptions is refused)."""
+    with transaction.atomic():
+        calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+        if calendar_year is None:
+            raise NotFoundError(_("Năm %(year)s chưa được cấu hình.") % {"year": year})
+        if DayException.objects.filter(year=calendar_year).exists():
+            raise ConflictError(
+                _("Năm %(year)s còn ngày ngoại lệ; hãy xoá các ngày đó trước.") % {"year": year}
+            )
+        calendar_year.delete()
+        _revision_bump(summary=f"Bỏ cấu hình năm {year}", actor=actor)
+
+
+def working_schedule_set(
+    *, valid_from: date, periods: str, note: str = "", actor: Any | None = None
+) -> WorkingSchedule:
+    """Set the working periods in force from ``valid_from`` (text such as ``07:00-11:30,13:30-17:00``)."""
+    label = _("Giờ làm việc từ %(day)s") % {"day": f"{valid_from:%d/%m/%Y}"}
+    with transaction.atomic():
+        instance = WorkingSchedule.objects.select_for_update().filter(valid_from=valid_from).first()
+        if instance is not None and (instance.periods, instance.note) == (periods, note):
+            return instance
+        if instance is None:
+            instance = WorkingSchedule(valid_from=valid_from)
+        instance.periods = periods.replace(" ", "")
+        instance.note = note
+        _full_clean(instance, label=label)
+        instance.save()
+        _revision_bump(summary=f"Giờ làm việc từ {valid_from:%d/%m/%Y}: {instance.periods}", actor=actor)
+    return instance
+
+
+def working_schedule_remove(*, valid_from: date, actor: Any | None = None) -> None:
+    with transaction.atomic():
+        instance = WorkingSchedule.objects.select_for_update().filter(valid_from=valid_from).first()
+        if instance is None:
+            raise NotFoundError(
+                _("Không có giờ làm việc áp dụng từ ngày %(day)s.") % {"day": f"{valid_from:%d/%m/%Y}"}
+            )
+        instance.delete()
+        _revision_bump(summary=f"Bỏ giờ làm việc từ {valid_from:%d/%m/%Y}", actor=actor)
