@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dvctt.agencies.api import UnitDetailApi, UnitListApi
+
+urlpatterns = [
+    path("units/", UnitListApi.as_view(), name="unit-list"),
+    path("units/<str:code>/", UnitDetailApi.as_view(), name="unit-detail"),
+]

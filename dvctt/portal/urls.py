@@ -6,10 +6,12 @@ portal:procedure_detail (/thu-tuc/<code>/), portal:unit_list (/don-vi/), portal:
 
 from django.urls import path
 
-from dvctt.portal.views import home
+from dvctt.portal.views import home, units
 
 app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("don-vi/", units.unit_list, name="unit_list"),
+    path("don-vi/<str:code>/", units.unit_detail_page, name="unit_detail"),
 ]
