@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench
+.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench messages
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -48,6 +48,11 @@ migrations-check:
 
 pytest:
 	DVCTT_TESTING=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+## Refresh the English catalogue from the code (then fill the empty msgstr) and compile it (.mo is committed)
+messages: venv
+	DVCTT_TESTING=1 $(DVCTT) makemessages -l en --add-location=file --no-obsolete --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var --ignore=bench
+	DVCTT_TESTING=1 $(DVCTT) compilemessages -l en --ignore=.venv --ignore=.tools
 
 bench: venv
 	$(BIN)/python -m bench
