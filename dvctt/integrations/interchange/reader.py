@@ -35,7 +35,7 @@ class Rule:
     kind: int
     required: bool = False
     allowed: tuple[Any, ...] = ()
-    sub: Any = None  # for SUB_LIST: (record class, rules)
+    sub: Any = None  # for SUB_LIST: (record class, rules, their keys)
 
 
 FLAG = (0, 1)
@@ -91,10 +91,20 @@ DOSSIER_RULES = (
     Rule("NgayTra", "returned_at", TIME),
     Rule("TrangThaiHoSo", "status", INT, True, tuple(range(1, 11))),
     Rule("DuocThanhToanTrucTuyen", "paid_online", INT, allowed=(0, 1, 2)),
-    Rule("DanhSachLePhi", "fees", SUB_LIST, sub=(Fee, FEE_RULES)),
+    Rule("DanhSachLePhi", "fees", SUB_LIST, sub=(Fee, FEE_RULES, frozenset(r.key for r in FEE_RULES))),
     Rule("HoSoCoThanhPhanSoHoa", "digitised_components", INT, allowed=FLAG),
-    Rule("DanhSachGiayToKetQua", "result_documents", SUB_LIST, sub=(ResultDocument, DOCUMENT_RULES)),
-    Rule("DanhSachHoSoBoSung", "supplements", SUB_LIST, sub=(Supplement, SUPPLEMENT_RULES)),
+    Rule(
+        "DanhSachGiayToKetQua",
+        "result_documents",
+        SUB_LIST,
+        sub=(ResultDocument, DOCUMENT_RULES, frozenset(r.key for r in DOCUMENT_RULES)),
+    ),
+    Rule(
+        "DanhSachHoSoBoSung",
+        "supplements",
+        SUB_LIST,
+        sub=(Supplement, SUPPLEMENT_RULES, frozenset(r.key for r in SUPPLEMENT_RULES)),
+    ),
     Rule("DongBoDVCQG", "synced_national", INT, allowed=FLAG),
     Rule("CoPhanAnh", "complained", INT, allowed=FLAG),
     Rule("HoSoCha", "parent_code", STR),
@@ -148,22 +158,27 @@ def _convert(
     nulls: list[str] | None = None
     get = obj.get
     for rule in rules:
-        key = rule.key
+        key, kind, required = rule.key, rule.kind, rule.required
         value = get(key)
         if value is None:
-            if rule.required:
+            if required:
                 errors.append((prefix + key, "missing", {}))
             elif key in obj:
                 if nulls is None:
                     nulls = []
                 nulls.append(key)
             continue
-        kind = rule.kind
-        if kind == STR:
+        if kind == TIME:
+            try:
+                value = parse_time(value)
+            except (ValueError, TypeError):
+                errors.append((prefix + key, "time", {"value": json.dumps(value, ensure_ascii=False)}))
+                continue
+        elif kind == STR:
             if type(value) is not str:
                 errors.append((prefix + key, "type_str", {}))
                 continue
-            if rule.required and not value.strip():
+            if required and not value.strip():
                 errors.append((prefix + key, "empty", {}))
                 continue
         elif kind == INT:
@@ -178,12 +193,6 @@ def _convert(
                 else:
                     text = ", ".join(map(str, allowed))
                     errors.append((prefix + key, "enum", {"value": value, "allowed": text}))
-                continue
-        elif kind == TIME:
-            try:
-                value = parse_time(value)
-            except (ValueError, TypeError):
-                errors.append((prefix + key, "time", {"value": json.dumps(value, ensure_ascii=False)}))
                 continue
         elif kind == DATE:
             try:
@@ -224,8 +233,7 @@ def _convert(
             if type(value) is not list:
                 errors.append((prefix + key, "type_list", {}))
                 continue
-            sub_class, sub_rules = rule.sub
-            sub_known = frozenset(r.key for r in sub_rules)
+            sub_class, sub_rules, sub_known = rule.sub
             items = []
             before = len(errors)
             for index, item in enumerate(value):
