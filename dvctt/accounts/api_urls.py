@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dvctt.accounts.api import MeApi
+
+urlpatterns = [
+    path("me", MeApi.as_view(), name="me"),
+]

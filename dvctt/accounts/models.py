@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,18 @@ OFFICIAL_ROLES = frozenset(UNIT_ROLES | {Role.MONITOR, Role.PPC_LEADER, Role.ADM
 PROVINCE_ROLES = frozenset({Role.MONITOR, Role.PPC_LEADER, Role.ADMIN})
 
 
+#: A personal identification number (số định danh cá nhân, the number on the chip ID card): 12 digits.
+national_id_validator = RegexValidator(
+    r"^[0-9]{12}$", _("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="national_id"
+)
+#: A tax code: 10 digits, or 10 digits, a hyphen and 3 digits for a branch.
+tax_code_validator = RegexValidator(
+    r"^[0-9]{10}(-[0-9]{3})?$",
+    _("Mã số thuế phải gồm 10 chữ số (hoặc 10 chữ số, dấu '-' và 3 chữ số)."),
+    code="tax_code",
+)
+
+
 class User(AbstractUser):
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
@@ -40,10 +53,16 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-    national_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, db_index=True)
+    national_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        validators=[national_id_validator],
+    )
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=255, blank=True)
-    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True, validators=[tax_code_validator])
 
     class Meta:
         verbose_name = _("người dùng")

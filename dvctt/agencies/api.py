@@ -75,7 +75,9 @@ class UnitDetailSerializer(serializers.Serializer):
     email = serializers.CharField()
     parent = UnitLinkSerializer(allow_null=True)
     successor = UnitLinkSerializer(allow_null=True)
-    heir = UnitLinkSerializer(allow_null=True, help_text="Today's unit that carries on this one (null: none).")
+    heir = UnitLinkSerializer(
+        allow_null=True, help_text="Today's unit that carries on this one (null: none)."
+    )
     children = UnitLinkSerializer(many=True)
     predecessors = UnitLinkSerializer(many=True)
 

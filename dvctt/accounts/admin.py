@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from dvctt.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "is_active", "is_staff"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["username", "full_name", "email"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (
+            _("Vai trò và đơn vị"),
+            {
+                "fields": (
+                    "role",
+                    "full_name",
+                    "unit",
+                    "national_id",
+                    "phone",
+                    "organisation_name",
+                    "tax_code",
+                )
+            },
+        ),
+    )
