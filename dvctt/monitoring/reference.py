@@ -190,6 +190,12 @@ def _count_dossiers(
     services: dict[str, dict[str, bool]] = {}
     online_applicants: set[str] = set()
     at = catalogue.at
+    # The version on `to` depends only on the code: decided once per code, not once per dossier.
+    offered_on_last_day = {
+        code: version is not None and version.level in (3, 4)
+        for code in catalogue.codes
+        for version in (at(code, last_day),)
+    }
     for dossier in dossiers:
         if dossier.is_test == 1 or (dossier.parent_code and dossier.parent_code.strip()):
             continue
@@ -236,8 +242,7 @@ def _count_dossiers(
                     row[R_OFFERED_AT_RECEIPT] += 1
                     if online:
                         row[R_OFFERED_AT_RECEIPT_ONLINE] += 1
-                on_last_day = at(dossier.procedure_code, last_day)
-                if on_last_day is not None and on_last_day.level in (3, 4):
+                if offered_on_last_day.get(dossier.procedure_code, False):
                     pairs = services.get(unit)
                     if pairs is None:
                         pairs = services[unit] = {}

@@ -75,3 +75,35 @@ def test_sample_expected_file_matches_exactly(sample, index):
     differences = _differences(expected, got)
     assert not differences, f"{path.name}:\n" + "\n".join(differences[:50])
     assert got == expected
+
+
+def test_kpi_reference_command_prints_the_expected_object():
+    # given the sample folder, when the hidden helper command runs for one expected file
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    folder = sample_dir() / "interchange"
+    call_command(
+        "kpi_reference",
+        str(folder),
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        "--units",
+        "current",
+        stdout=out,
+    )
+    # then it prints exactly that file's object
+    expected = json.loads((sample_dir() / "expected" / "kpi_2025-03-01_2025-03-31_current.json").read_text())
+    assert json.loads(out.getvalue()) == expected
+
+
+def test_kpi_reference_command_refuses_a_folder_with_errors(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "dossiers.jsonl").write_text('{"MaHoSo": "X"}\n', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"dossiers\.jsonl:1"):
+        call_command("kpi_reference", str(tmp_path), "--from", "2025-01-01", "--to", "2025-01-31")
