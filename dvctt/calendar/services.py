@@ -26,8 +26,20 @@ def _full_clean(instance: Any, *, label: str) -> None:
         instance.full_clean(validate_unique=False)
     except ValidationError as exc:
         fields = {key: [str(message) for message in messages] for key, messages in exc.message_dict.items()}
-        message = "; ".join(str(m) for messages in exc.message_dict.values() for m in messages)
+        # Name the field in the message: "Ngày 15/03/2025: tên: Trường này không được để trắng."
+        message = "; ".join(
+            f"{_field_label(instance, key)}{m}"
+            for key, messages in exc.message_dict.items()
+            for m in messages
+        )
         raise DomainError(f"{label}: {message}", fields=fields) from None
+
+
+def _field_label(instance: Any, key: str) -> str:
+    try:
+        return f"{instance._meta.get_field(key).verbose_name}: "
+    except Exception:  # NON_FIELD_ERRORS and unknown keys carry no label
+        return ""
 
 
 def calendar_year_create(*, year: int, note: str = "", actor: Any | None = None) -> CalendarYear:
