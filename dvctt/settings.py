@@ -191,6 +191,9 @@ EMAIL_HOST_USER = os.environ.get("DVCTT_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DVCTT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DVCTT_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DVCTT_FROM_EMAIL", "dichvucong@langson.gov.vn")
+# Channels that notify applicants at every status change: email, sms, zalo (the last two need a provider URL).
+DVCTT_NOTIFICATION_CHANNELS = env_list("DVCTT_NOTIFICATION_CHANNELS", "email")
+DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # Background work goes through the django-tasks API: the database backend (with `dvctt db_worker`)
 # by default, the immediate backend when DVCTT_TASKS_IMMEDIATE is set (tests, single-process demo).

@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("dvctt.catalog.api_urls")),
     path("", include("dvctt.calendar.api_urls")),
     path("", include("dvctt.accounts.api_urls")),
+    path("", include("dvctt.dossiers.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

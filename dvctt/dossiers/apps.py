@@ -7,3 +7,6 @@ class DossiersConfig(AppConfig):
     label = "dossiers"
     verbose_name = _("Hồ sơ")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dvctt.dossiers import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,0 +1,318 @@
+"""REST API for dossiers (/api/v1/dossiers/…): the same services as the web, one endpoint per move."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dvctt.accounts.models import User
+from dvctt.accounts.scopes import user_can_see_personal_ids
+from dvctt.common.api import Pagination
+from dvctt.common.errors import DomainError
+from dvctt.common.masking import mask_id
+from dvctt.dossiers import services
+from dvctt.dossiers.models import Dossier, ReturnMethod
+from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public, dossiers_visible_to
+from dvctt.dossiers.states import MOVES, Channel, PaymentChannel, Status, moves_from
+
+
+class EventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    from_status = serializers.IntegerField(allow_null=True)
+    to_status = serializers.IntegerField()
+    actor_name = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    procedure_code = serializers.CharField(source="procedure.code")
+    unit_code = serializers.CharField(source="unit.code")
+    status_label = serializers.CharField()
+    applicant_id_number = serializers.SerializerMethodField()
+    parent_code = serializers.CharField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure_code",
+            "unit_code",
+            "channel",
+            "assisted",
+            "status",
+            "status_label",
+            "outcome",
+            "applicant_type",
+            "applicant_name",
+            "applicant_id_number",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "first_due_at",
+            "ended_at",
+            "returned_at",
+            "paid_online",
+            "fee_total",
+            "digitised",
+            "has_e_result",
+            "sync_state",
+            "has_complaint",
+            "parent_code",
+            "is_test",
+            "version",
+        ]
+
+    def get_applicant_id_number(self, obj: Dossier) -> str:
+        user = self.context["request"].user
+        if obj.applicant_id == user.pk or user_can_see_personal_ids(user, obj.unit):
+            return obj.applicant_id_number
+        return mask_id(obj.applicant_id_number)
+
+
+class DossierDetailSerializer(DossierSerializer):
+    events = EventSerializer(many=True)
+    form_data = serializers.JSONField()
+    fees = serializers.JSONField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DossierSerializer.Meta):
+        fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions"]
+
+    def get_allowed_actions(self, obj: Dossier) -> list[str]:
+        return [m.name for m in moves_from(obj.status)]
+
+
+class PublicTrackSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure_name = serializers.CharField(source="procedure_version.name", allow_null=True)
+    unit_name = serializers.CharField(source="unit.name")
+    status = serializers.IntegerField()
+    status_label = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    returned_at = serializers.DateTimeField()
+
+
+class _SubmitInput(serializers.Serializer):
+    procedure_code = serializers.CharField(max_length=40)
+    unit_code = serializers.CharField(max_length=40)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    applicant_name = serializers.CharField(max_length=255)
+    applicant_id_number = serializers.RegexField(r"^\d{9,12}$", required=False, allow_blank=True)
+    applicant_type = serializers.ChoiceField(choices=[1, 2], default=1)
+    applicant_phone = serializers.CharField(required=False, allow_blank=True, max_length=15)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    form_data = serializers.JSONField(required=False)
+    client_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    receive = serializers.BooleanField(default=False)
+
+
+class DossierList(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", int, description="mã trạng thái 1–10"),
+            OpenApiParameter("code", str, description="mã hồ sơ (chính xác)"),
+        ],
+        responses=DossierSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        qs = dossiers_visible_to(request.user).select_related("procedure", "unit")  # type: ignore[arg-type]
+        status_param = request.query_params.get("status")
+        if status_param:
+            if not status_param.isdigit() or int(status_param) not in Status.values:
+                raise DomainError(_("Trạng thái không hợp lệ."), fields={"status": [_("Từ 1 đến 10.")]})
+            qs = qs.filter(status=int(status_param))
+        if code := request.query_params.get("code"):
+            qs = qs.filter(code=code.strip())
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs.order_by("-id"), request, view=self)
+        return paginator.get_paginated_response(
+            DossierSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        request=_SubmitInput,
+        responses={201: DossierDetailSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = _SubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v: dict[str, Any] = data.validated_data
+        submission = services.Submission(
+            procedure_code=v["procedure_code"],
+            unit_code=v["unit_code"],
+            channel=v["channel"],
+            applicant=services.Applicant(
+                name=v["applicant_name"],
+                id_number=v.get("applicant_id_number", ""),
+                applicant_type=v["applicant_type"],
+                phone=v.get("applicant_phone", ""),
+                email=v.get("applicant_email", ""),
+            ),
+            form_data=v.get("form_data") or {},
+            client_key=v.get("client_key", ""),
+        )
+        user: User = request.user  # type: ignore[assignment]
+        if v["receive"]:
+            dossier = services.dossier_intake(actor=user, submission=submission)
+        else:
+            dossier = services.dossier_submit(actor=user, submission=submission)
+        dossier = dossier_get_for_user(user=user, code=dossier.code)
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data, status=201)
+
+
+class DossierDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DossierDetailSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+
+
+class _ActionInput(serializers.Serializer):
+    expected_version = serializers.IntegerField(required=False, min_value=1)
+    reasons = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    content = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    deadline = serializers.DateTimeField(required=False)
+    second_request_reason = serializers.CharField(required=False, allow_blank=True)
+    new_due_at = serializers.DateTimeField(required=False)
+    amount = serializers.IntegerField(required=False, min_value=0)
+    payment_channel = serializers.ChoiceField(choices=PaymentChannel.choices, required=False)
+    reference = serializers.CharField(required=False, allow_blank=True)
+    method = serializers.ChoiceField(choices=ReturnMethod.choices, required=False)
+    assignee = serializers.CharField(required=False, allow_blank=True)
+    to_units = serializers.ListField(child=serializers.CharField(), required=False)
+    results = serializers.ListField(child=serializers.CharField(), required=False)
+    satisfied = serializers.BooleanField(required=False)
+
+
+def _require(values: dict[str, Any], *names: str) -> None:
+    missing = [n for n in names if values.get(n) in (None, "")]
+    if missing:
+        raise DomainError(
+            _("Thiếu thông tin: %(names)s.") % {"names": ", ".join(missing)},
+            fields={n: [_("Bắt buộc.")] for n in missing},
+        )
+
+
+def _run_action(action: str, dossier: Dossier, actor: User, v: dict[str, Any]) -> Dossier:
+    common: dict[str, Any] = {
+        "dossier_id": dossier.pk,
+        "actor": actor,
+        "expected_version": v.get("expected_version"),
+    }
+    if action == "receive":
+        return services.dossier_receive(**common)
+    if action == "refuse_acceptance":
+        return services.dossier_refuse_acceptance(**common, reasons=v.get("reasons", ""))
+    if action == "request_supplement":
+        return services.dossier_request_supplement(
+            **common,
+            content=v.get("content", ""),
+            deadline=v.get("deadline"),
+            second_request_reason=v.get("second_request_reason", ""),
+        )
+    if action == "answer_supplement":
+        return services.dossier_answer_supplement(**common, note=v.get("note", ""))
+    if action == "forward":
+        assignee = None
+        if v.get("assignee"):
+            assignee = User.objects.filter(username=v["assignee"]).first()
+            if assignee is None:
+                raise DomainError(_("Không có cán bộ %(u)s.") % {"u": v["assignee"]}, fields={"assignee": []})
+        return services.dossier_forward(
+            **common, assignee=assignee, to_unit_codes=v.get("to_units"), note=v.get("note", "")
+        )
+    if action == "request_financial_obligation":
+        _require(v, "amount")
+        return services.dossier_request_financial_obligation(
+            **common, amount=v["amount"], content=v.get("content", "")
+        )
+    if action == "record_payment":
+        _require(v, "amount")
+        return services.dossier_record_payment(
+            **common,
+            amount=v["amount"],
+            channel=v.get("payment_channel", PaymentChannel.NONE),
+            reference=v.get("reference", ""),
+        )
+    if action == "approve":
+        results = [services.ResultDocument(name=n) for n in v.get("results", [])]
+        return services.dossier_approve(**common, results=results, note=v.get("note", ""))
+    if action == "refuse":
+        return services.dossier_refuse(**common, reasons=v.get("reasons", ""))
+    if action == "stop":
+        return services.dossier_stop(**common, reasons=v.get("reasons", ""))
+    if action == "request_withdrawal":
+        return services.dossier_request_withdrawal(**common, reason=v.get("reason", ""))
+    if action == "accept_withdrawal":
+        return services.dossier_accept_withdrawal(**common)
+    if action == "reject_withdrawal":
+        return services.dossier_reject_withdrawal(**common, reason=v.get("reason", ""))
+    if action == "apologise":
+        _require(v, "new_due_at")
+        return services.dossier_apologise(**common, new_due_at=v["new_due_at"], reason=v.get("reason", ""))
+    if action == "return_result":
+        return services.dossier_return_result(**common, method=v.get("method", ReturnMethod.COUNTER))
+    if action == "rate":
+        _require(v, "satisfied")
+        return services.dossier_rate(
+            dossier_id=dossier.pk, actor=actor, satisfied=v["satisfied"], comment=v.get("note", "")
+        )
+    raise DomainError(_("Không có thao tác “%(a)s”.") % {"a": action}, code="unknown_action")
+
+
+# Moves the API exposes (submission has its own endpoint; expiry and "not collected" are the periodic job's).
+ACTIONS = [name for name in MOVES if name not in {"submit", "expire_supplement", "mark_uncollected"}] + [
+    "rate"
+]
+
+
+class DossierAction(APIView):
+    """One move of the state machine. 409 when the move is illegal now or the dossier moved meanwhile."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=_ActionInput,
+        responses={200: DossierDetailSerializer},
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
+    )
+    def post(self, request: Request, code: str, action: str) -> Response:
+        if action not in ACTIONS:
+            raise DomainError(_("Không có thao tác “%(a)s”.") % {"a": action}, code="unknown_action")
+        data = _ActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        dossier = dossier_get_for_user(user=user, code=code)
+        _run_action(action, dossier, user, data.validated_data)
+        dossier = dossier_get_for_user(user=user, code=code)
+        return Response(
+            DossierDetailSerializer(dossier, context={"request": request}).data, status=status.HTTP_200_OK
+        )
+
+
+class DossierTrack(APIView):
+    """Public, exact lookup by code: status and dates only, no personal data."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "anon"
+
+    @extend_schema(responses=PublicTrackSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        return Response(PublicTrackSerializer(dossier_get_public(code=code)).data)

@@ -1,0 +1,348 @@
+"""Dossiers (hồ sơ): one application for one procedure by one applicant, and everything that happens to it.
+
+Field names follow the platform's language; the national portal's key for each is given in the comment so that
+import, export and the national sync map one to one (spec/interchange.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from dvctt.dossiers.states import Channel, PaymentChannel, Status
+
+
+class ApplicantType(models.IntegerChoices):
+    CITIZEN = 1, _("Công dân")
+    ORGANISATION = 2, _("Tổ chức, doanh nghiệp")
+
+
+class SyncState(models.TextChoices):
+    PENDING = "pending", _("Chờ đồng bộ")
+    SYNCED = "synced", _("Đã đồng bộ")
+    FAILED = "failed", _("Đồng bộ lỗi")
+    NOT_REQUIRED = "not_required", _("Không đồng bộ")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("Chưa có")
+    APPROVED = "approved", _("Giải quyết")
+    REFUSED = "refused", _("Từ chối giải quyết")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("Tại bộ phận một cửa")
+    ONLINE = "online", _("Trực tuyến")
+    POST = "post", _("Qua bưu chính công ích")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)  # MaHoSo
+    procedure = models.ForeignKey(
+        "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )  # MaTTHC
+    # The version in force at submission (or at receipt for imported records); none when no version was in force.
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        verbose_name=_("phiên bản thủ tục"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    unit = models.ForeignKey(
+        "agencies.Unit", verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT, related_name="dossiers"
+    )  # DonViXuLy: the competent unit the dossier is counted for
+    receiving_unit = models.ForeignKey(
+        "agencies.Unit",
+        verbose_name=_("đơn vị tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    channel = models.PositiveSmallIntegerField(_("kênh thực hiện"), choices=Channel.choices)  # KenhThucHien
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ đang xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    assisted = models.BooleanField(_("cán bộ nộp thay"), default=False)
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=Status.choices, default=Status.NEW
+    )  # TrangThaiHoSo
+    # The status a pause (supplement, financial obligation, withdrawal request) returns to.
+    resume_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    outcome = models.CharField(_("kết quả giải quyết"), max_length=10, choices=Outcome.choices, blank=True)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản chủ hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant_type = models.PositiveSmallIntegerField(
+        _("loại đối tượng"), choices=ApplicantType.choices, null=True, blank=True
+    )  # LoaiDoiTuong
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255, blank=True)  # ChuHoSo
+    applicant_id_number = models.CharField(
+        _("số định danh chủ hồ sơ"), max_length=20, blank=True, db_index=True
+    )  # SoDinhDanhChuHoSo
+    applicant_phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)  # NgayNopHoSo
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)  # NgayTiepNhan
+    due_at = models.DateTimeField(
+        _("ngày hẹn trả"), null=True, blank=True
+    )  # NgayHenTra (current appointment)
+    first_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    due_calendar_revision = models.PositiveIntegerField(null=True, blank=True)
+    ended_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True)  # NgayKetThucXuLy
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)  # NgayTra
+    return_method = models.CharField(
+        _("hình thức trả kết quả"), max_length=10, choices=ReturnMethod.choices, blank=True
+    )
+    result_uncollected_at = models.DateTimeField(_("ghi nhận không đến nhận kết quả"), null=True, blank=True)
+
+    paid_online = models.PositiveSmallIntegerField(
+        _("thanh toán trực tuyến"), choices=PaymentChannel.choices, default=PaymentChannel.NONE
+    )  # DuocThanhToanTrucTuyen
+    fees = models.JSONField(_("phí, lệ phí"), default=list, blank=True)  # DanhSachLePhi
+    fee_total = models.PositiveBigIntegerField(_("tổng phí, lệ phí (đồng)"), default=0)
+    digitised = models.BooleanField(_("có thành phần số hóa"), default=False)  # HoSoCoThanhPhanSoHoa
+    has_e_result = models.BooleanField(_("có kết quả điện tử"), default=False)
+    sync_state = models.CharField(
+        _("đồng bộ Cổng DVCQG"), max_length=16, choices=SyncState.choices, default=SyncState.PENDING
+    )  # DongBoDVCQG = 1 when synced
+    sync_error = models.TextField(blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    has_complaint = models.BooleanField(_("có phản ánh, không hài lòng"), default=False)  # CoPhanAnh
+    rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("hồ sơ cha (liên thông)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    parent_code = models.CharField(_("mã hồ sơ cha"), max_length=64, blank=True, db_index=True)  # HoSoCha
+    is_test = models.BooleanField(_("hồ sơ thử nghiệm"), default=False)  # HoSoThuNghiem
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    extra = models.JSONField(default=dict, blank=True)  # interchange keys the platform does not model
+    imported = models.BooleanField(default=False)
+    client_key = models.CharField(max_length=64, blank=True)
+    # Bumped by every change: a form posted against an older version is a conflict, not a lost update.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_at__isnull=True)
+                | Q(submitted_at__isnull=True)
+                | Q(received_at__gte=F("submitted_at")),
+                name="dossier_received_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True)
+                | Q(received_at__isnull=True)
+                | Q(due_at__gte=F("received_at")),
+                name="dossier_due_after_received",
+            ),
+            models.CheckConstraint(condition=Q(status__gte=1, status__lte=10), name="dossier_status_code"),
+            models.CheckConstraint(condition=Q(channel__gte=1, channel__lte=3), name="dossier_channel_code"),
+            models.UniqueConstraint(
+                fields=["applicant", "client_key"],
+                condition=~Q(client_key=""),
+                name="dossier_client_key_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="dossier_unit_status_idx"),
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received_idx"),
+            models.Index(fields=["status", "due_at"], name="dossier_open_due_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+class DossierSequence(models.Model):
+    """The last number given to one receiving unit's dossiers on one day: codes are gapless and never reused."""
+
+    unit_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_code", "day"], name="dossier_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.day:%Y-%m-%d}: {self.last}"
+
+
+class DossierEvent(models.Model):
+    """Append-only: one row per transition (and per notable action), written in the transition's transaction."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=40)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=255, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    unit = models.ForeignKey(
+        "agencies.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_once")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("dossier events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("dossier events are append-only")
+
+
+class SupplementRequest(models.Model):
+    """A written request for more papers (once per dossier by law; a second one makes the dossier late)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="supplements")
+    requested_at = models.DateTimeField()  # NgayYeuCau
+    answered_at = models.DateTimeField(null=True, blank=True)  # NgayBoSung
+    deadline = models.DateTimeField(null=True, blank=True)
+    content = models.TextField(blank=True)
+    answer_note = models.TextField(blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(answered_at__gte=F("requested_at")),
+                name="supplement_answered_after_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} bổ sung {self.requested_at:%d/%m/%Y}"
+
+
+class Extension(models.Model):
+    """An apology with a new appointment, issued before the due time; both times are kept."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="extensions")
+    at = models.DateTimeField()
+    previous_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+    reason = models.TextField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier_id", "at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_at__gt=F("previous_due_at")), name="extension_moves_due_later"
+            ),
+            models.CheckConstraint(condition=Q(at__lt=F("previous_due_at")), name="extension_before_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} hẹn lại {self.new_due_at:%d/%m/%Y}"
+
+
+def component_upload_to(instance: DossierFile, filename: str) -> str:
+    return f"dossiers/{instance.dossier.code}/{instance.kind}/{filename}"
+
+
+class DossierFile(models.Model):
+    class Kind(models.TextChoices):
+        COMPONENT = "component", _("Thành phần hồ sơ")
+        RESULT = "result", _("Kết quả giải quyết")
+        SUPPLEMENT = "supplement", _("Bổ sung")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(_("tên giấy tờ"), max_length=255)  # TenGiayTo / component name
+    file = models.FileField(upload_to=component_upload_to, max_length=255, blank=True)
+    url = models.CharField(max_length=500, blank=True)  # DuongDanTepTinKetQua for imported results
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    digitised = models.BooleanField(default=False)  # DuocSoHoa
+    reused_from_repository = models.BooleanField(default=False)  # DuocLayTuKhoDMQG
+    electronic = models.BooleanField(default=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """A message sent (or to send) about a dossier through one channel; sending is retried by a task."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi")
+        SKIPPED = "skipped", _("Không gửi")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="notifications")
+    event = models.ForeignKey(DossierEvent, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(max_length=16)
+    recipient = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel", "recipient"], name="notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}: {self.subject}"

@@ -1,0 +1,53 @@
+"""Reads of dossiers, always through the reader's scope: a bare ``.get()`` on a dossier in a view is a bug."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from dvctt.accounts.models import Role, User
+from dvctt.common.errors import NotFoundError
+from dvctt.dossiers.models import Dossier
+
+
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """Applicants see their own dossiers; officials those of the units in their scope; the province sees all."""
+    qs = Dossier.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.role in (Role.CITIZEN, Role.BUSINESS) and not user.is_superuser:
+        return qs.filter(applicant=user)
+    from dvctt.accounts.scopes import unit_ids_in_scope
+
+    scope = unit_ids_in_scope(user)
+    if scope is None:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(unit_id__in=scope) | Q(receiving_unit_id__in=scope))
+
+
+def dossier_get_for_user(*, user: User, code: str) -> Dossier:
+    dossier = (
+        dossiers_visible_to(user)
+        .select_related(
+            "procedure", "procedure_version", "unit", "receiving_unit", "applicant", "assignee", "parent"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFoundError(_("Không tìm thấy hồ sơ %(code)s.") % {"code": code})
+    return dossier
+
+
+def dossier_get_public(*, code: str) -> Dossier:
+    """Exact lookup by code for the public tracking page: what it shows must carry no personal data."""
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "unit", "procedure")
+        .filter(code=code.strip(), is_test=False)
+        .first()
+    )
+    if dossier is None:
+        raise NotFoundError(_("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code.strip()})
+    return dossier

@@ -1,0 +1,168 @@
+"""The one way a dossier changes: lock, check the move and the actor, change, record the event, then side effects.
+
+Every transition service calls :func:`transition_apply`. It
+
+1. locks the dossier row (``select_for_update``) so two officers cannot both act on the same state;
+2. refuses a form posted against an older version (``expected_version``) with a conflict;
+3. checks the move against the state table (:mod:`dvctt.dossiers.states`) and the actor's role and unit;
+4. lets the caller change fields, then saves only those fields and bumps ``version``;
+5. appends one :class:`DossierEvent` in the same transaction;
+6. after commit, sends the ``dossier_changed`` signal (notifications, rollups, national sync listen to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvctt.accounts.models import Role, User
+from dvctt.common.errors import AccessDenied, ConflictError, NotFoundError
+from dvctt.dossiers.models import Dossier, DossierEvent
+from dvctt.dossiers.states import RESUME, SAME, Move, transition_check
+
+#: Sent after the transaction that changed a dossier commits: ``dossier_id``, ``event_id``, ``action``.
+dossier_changed = Signal()
+
+
+@dataclass
+class Change:
+    """What a transition's body wants written besides the status; ``at`` is the moment of the move."""
+
+    at: datetime
+    fields: set[str] = field(default_factory=set)
+    payload: dict[str, Any] = field(default_factory=dict)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def set(self, dossier: Dossier, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(dossier, name, value)
+            self.fields.add(name)
+
+
+def now_or(at: datetime | None) -> datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("naive datetime: dossier times are timezone-aware")
+    return at
+
+
+def actor_may(*, actor: User | None, move: Move, dossier: Dossier) -> bool:
+    """Whether ``actor`` may make ``move`` on ``dossier`` (role and unit; the state is checked separately)."""
+    if actor is None:  # the system itself (periodic jobs, imports)
+        return True
+    if move.by_applicant and dossier.applicant_id is not None and dossier.applicant_id == actor.pk:
+        return True
+    if actor.role not in move.roles or actor.role in (Role.CITIZEN, Role.BUSINESS):
+        return False
+    from dvctt.accounts.scopes import unit_ids_in_scope
+
+    scope = unit_ids_in_scope(actor)
+    return scope is None or dossier.unit_id in scope or dossier.receiving_unit_id in scope
+
+
+def event_append(
+    *,
+    dossier: Dossier,
+    action: str,
+    from_status: int | None,
+    actor: User | None,
+    at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Append one event. Precondition: the dossier row is locked by the caller's transaction."""
+    last = DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        seq=last + 1,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        actor=actor,
+        actor_name=(actor.full_name or actor.username) if actor else _("Hệ thống"),
+        actor_role=actor.role if actor else "",
+        unit=actor.unit if actor and actor.unit_id else None,
+        at=at,
+        payload=payload or {},
+    )
+
+
+def announce_on_commit(event: DossierEvent) -> None:
+    """Send ``dossier_changed`` once the caller's transaction commits (never for a rolled-back change)."""
+    dossier_id, event_id, action = event.dossier_id, event.pk, event.action
+    transaction.on_commit(
+        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, event_id=event_id, action=action)
+    )
+
+
+def dossier_lock(*, dossier_id: int) -> Dossier:
+    try:
+        return Dossier.objects.select_for_update().get(pk=dossier_id)
+    except Dossier.DoesNotExist:
+        raise NotFoundError(_("Không tìm thấy hồ sơ.")) from None
+
+
+def transition_apply(
+    *,
+    dossier_id: int,
+    move: str,
+    actor: User | None,
+    body: Callable[[Dossier, Change], None] | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+    extra_checks: Iterable[Callable[[Dossier], None]] = (),
+) -> Dossier:
+    """Apply one move of the state table to one dossier, atomically. Raises ConflictError / AccessDenied."""
+    moment = now_or(at)
+    with transaction.atomic():
+        dossier = dossier_lock(dossier_id=dossier_id)
+        if expected_version is not None and dossier.version != expected_version:
+            raise ConflictError(
+                _("Hồ sơ %(code)s đã được người khác cập nhật. Vui lòng xem lại trạng thái mới nhất.")
+                % {"code": dossier.code},
+                code="stale",
+            )
+        spec = transition_check(move=move, status=dossier.status)
+        if not actor_may(actor=actor, move=spec, dossier=dossier):
+            raise AccessDenied(
+                _("Bạn không có quyền “%(move)s” đối với hồ sơ %(code)s.")
+                % {"move": spec.label, "code": dossier.code}
+            )
+        for check in extra_checks:
+            check(dossier)
+        from_status = dossier.status
+        change = Change(at=moment, payload=dict(payload or {}))
+        if body is not None:
+            body(dossier, change)
+        if spec.target == RESUME:
+            target = dossier.resume_status
+            if target is None:
+                raise ConflictError(_("Hồ sơ không có trạng thái để tiếp tục."), code="illegal_transition")
+            change.set(dossier, resume_status=None)
+        elif spec.target == SAME:
+            target = dossier.status
+        else:
+            target = int(spec.target)
+        change.set(dossier, status=target, version=dossier.version + 1)
+        dossier.save(update_fields=[*sorted(change.fields), "updated_at"])
+        event = event_append(
+            dossier=dossier,
+            action=move,
+            from_status=from_status,
+            actor=actor,
+            at=moment,
+            payload=change.payload,
+        )
+        announce_on_commit(event)
+        for callback in change.after_commit:
+            transaction.on_commit(callback)
+    return dossier

@@ -1,0 +1,608 @@
+"""Every move after submission: checks at the one-stop unit, processing, pauses, the result, side branches.
+
+Each function is one move of :data:`dvctt.dossiers.states.MOVES`, applied through
+:func:`dvctt.dossiers.services.core.transition_apply` (lock, state and actor check, event, signal after commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvctt.accounts.models import User
+from dvctt.agencies.models import Unit
+from dvctt.common.errors import AccessDenied, ConflictError, DomainError
+from dvctt.dossiers.files import upload_check
+from dvctt.dossiers.models import Dossier, DossierFile, Extension, Outcome, ReturnMethod, SupplementRequest
+from dvctt.dossiers.numbering import dossier_code_next
+from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
+from dvctt.dossiers.states import PaymentChannel, Status
+
+
+def _required_text(value: str, field: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(
+            _("Chưa nhập %(what)s.") % {"what": what}, code="invalid", fields={field: [_("Bắt buộc.")]}
+        )
+    return text
+
+
+def dossier_refuse_acceptance(
+    *,
+    dossier_id: int,
+    actor: User,
+    reasons: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Refuse to receive (status 3), with the written reasons of the refusal slip."""
+    reasons = _required_text(reasons, "reasons", _("lý do từ chối"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, ended_at=change.at)
+        change.payload["reasons"] = reasons
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="refuse_acceptance",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_request_supplement(
+    *,
+    dossier_id: int,
+    actor: User,
+    content: str,
+    deadline: datetime | None = None,
+    second_request_reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask, in writing, for more papers. The clock pauses until the supplement arrives.
+
+    The law allows one request; a second one needs a reason and makes the dossier count as late.
+    """
+    content = _required_text(content, "content", _("nội dung yêu cầu bổ sung"))
+
+    def check(dossier: Dossier) -> None:
+        if dossier.supplements.exists() and not second_request_reason.strip():
+            raise ConflictError(
+                _(
+                    "Hồ sơ %(code)s đã được yêu cầu bổ sung một lần. Yêu cầu lần hai phải ghi rõ lý do "
+                    "và hồ sơ sẽ bị tính là trễ hạn."
+                )
+                % {"code": dossier.code},
+                code="second_supplement",
+            )
+        if deadline is not None and deadline <= (at or timezone.now()):
+            raise DomainError(
+                _("Hạn bổ sung phải sau thời điểm yêu cầu."), code="invalid", fields={"deadline": []}
+            )
+
+    def body(dossier: Dossier, change: Change) -> None:
+        SupplementRequest.objects.create(
+            dossier=dossier, requested_at=change.at, deadline=deadline, content=content, requested_by=actor
+        )
+        change.set(dossier, resume_status=dossier.status)
+        change.payload.update(content=content, deadline=deadline.isoformat() if deadline else None)
+        if second_request_reason.strip():
+            change.payload["second_request_reason"] = second_request_reason.strip()
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="request_supplement",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    name: str
+    upload: UploadedFile
+
+
+def _store_files(dossier: Dossier, kind: str, uploads: list[FileUpload], *, electronic: bool = True) -> int:
+    checked = [(u, upload_check(upload=u.upload, label=u.name)) for u in uploads]
+    for item, info in checked:
+        stored = DossierFile(
+            dossier=dossier,
+            kind=kind,
+            name=item.name,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            digitised=True,
+            electronic=electronic,
+        )
+        stored.file.save(info.name, item.upload, save=False)
+        stored.save()
+    return len(checked)
+
+
+def dossier_answer_supplement(
+    *,
+    dossier_id: int,
+    actor: User,
+    note: str = "",
+    files: list[FileUpload] | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The applicant supplies what was asked; the clock resumes. A second answer is refused (state check)."""
+
+    def body(dossier: Dossier, change: Change) -> None:
+        request = dossier.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        if request is None:
+            raise ConflictError(_("Không có yêu cầu bổ sung nào đang chờ."), code="illegal_transition")
+        request.answered_at = change.at
+        request.answer_note = note.strip()
+        request.save(update_fields=["answered_at", "answer_note"])
+        stored = _store_files(dossier, DossierFile.Kind.SUPPLEMENT, files or [])
+        if stored:
+            change.set(dossier, digitised=True)
+        change.payload.update(
+            files=stored, paused_seconds=int((change.at - request.requested_at).total_seconds())
+        )
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="answer_supplement",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_expire_supplement(
+    *, dossier_id: int, actor: User | None = None, at: datetime | None = None
+) -> Dossier:
+    """The supplement deadline passed unanswered: the dossier is cancelled (not accepted, or stopped)."""
+
+    def check(dossier: Dossier) -> None:
+        request = dossier.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        if request is None or request.deadline is None:
+            raise ConflictError(_("Yêu cầu bổ sung không có hạn để hết."), code="illegal_transition")
+        if at is not None and at < request.deadline:
+            raise ConflictError(_("Chưa hết hạn bổ sung."), code="not_expired")
+
+    def body(dossier: Dossier, change: Change) -> None:
+        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        # Cancelled before receipt: not accepted; after: processing stopped. Both end the dossier.
+        final = Status.NOT_ACCEPTED if dossier.resume_status == Status.NEW else Status.STOPPED
+        change.set(dossier, ended_at=change.at, resume_status=final)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="expire_supplement",
+        actor=actor,
+        body=body,
+        at=at,
+        extra_checks=[check],
+    )
+
+
+def dossier_forward(
+    *,
+    dossier_id: int,
+    actor: User,
+    assignee: User | None = None,
+    to_unit_codes: list[str] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Send the dossier on for processing: to a specialist of the unit, and/or to other units (liên thông).
+
+    Each other unit gets a child dossier (``parent`` set) that statistics count once, through the parent.
+    """
+    codes = [c for c in (to_unit_codes or []) if c]
+    units = list(Unit.objects.filter(code__in=codes))
+    missing = sorted(set(codes) - {u.code for u in units})
+    if missing:
+        raise DomainError(
+            _("Không có đơn vị: %(codes)s.") % {"codes": ", ".join(missing)},
+            code="unknown_unit",
+            fields={"units": missing},
+        )
+
+    def check(dossier: Dossier) -> None:
+        if assignee is not None and assignee.unit_id != dossier.unit_id:
+            raise DomainError(_("Cán bộ được giao không thuộc đơn vị xử lý hồ sơ."), code="invalid_assignee")
+
+    def body(dossier: Dossier, change: Change) -> None:
+        if assignee is not None:
+            change.set(dossier, assignee=assignee)
+        children = []
+        for unit in units:
+            child = Dossier.objects.create(
+                code=dossier_code_next(unit_code=unit.code, day=timezone.localdate(change.at)),
+                procedure_id=dossier.procedure_id,
+                procedure_version_id=dossier.procedure_version_id,
+                unit=unit,
+                receiving_unit=dossier.receiving_unit,
+                channel=dossier.channel,
+                status=Status.PROCESSING,
+                applicant_id=dossier.applicant_id,
+                applicant_type=dossier.applicant_type,
+                applicant_name=dossier.applicant_name,
+                applicant_id_number=dossier.applicant_id_number,
+                submitted_at=dossier.submitted_at,
+                received_at=change.at,
+                due_at=dossier.due_at,
+                first_due_at=dossier.due_at,
+                parent=dossier,
+                parent_code=dossier.code,
+                is_test=dossier.is_test,
+            )
+            child_event = event_append(
+                dossier=child,
+                action="forward",
+                from_status=None,
+                actor=actor,
+                at=change.at,
+                payload={"parent": dossier.code, "note": note},
+            )
+            announce_on_commit(child_event)
+            children.append(child.code)
+        change.payload.update(
+            note=note, assignee=assignee.username if assignee else None, children=children, units=codes
+        )
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="forward",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+def dossier_request_financial_obligation(
+    *,
+    dossier_id: int,
+    actor: User,
+    amount: int,
+    content: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the applicant to pay a tax or charge before the result; the clock pauses."""
+    if amount <= 0:
+        raise DomainError(
+            _("Số tiền phải lớn hơn 0."), code="invalid", fields={"amount": [_("Số tiền không hợp lệ.")]}
+        )
+    content = _required_text(content, "content", _("nội dung nghĩa vụ tài chính"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, resume_status=dossier.status)
+        change.payload.update(amount=amount, content=content)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="request_financial_obligation",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_record_payment(
+    *,
+    dossier_id: int,
+    actor: User | None,
+    amount: int,
+    channel: int = PaymentChannel.NONE,
+    reference: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The financial obligation is met (at the counter, or confirmed by a payment gateway); the clock resumes."""
+
+    def body(dossier: Dossier, change: Change) -> None:
+        if channel != PaymentChannel.NONE:
+            change.set(dossier, paid_online=channel)
+        change.payload.update(amount=amount, channel=int(channel), reference=reference)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="record_payment",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+@dataclass(frozen=True)
+class ResultDocument:
+    name: str
+    upload: UploadedFile | None = None
+
+
+def dossier_approve(
+    *,
+    dossier_id: int,
+    actor: User,
+    results: list[ResultDocument] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Processing ends with a result (status 9). Uploaded result files are electronic results."""
+    results = results or []
+
+    def check(dossier: Dossier) -> None:
+        if dossier.children.exclude(status__in=[Status.PROCESSED, Status.RETURNED]).exists():
+            raise ConflictError(
+                _("Các đơn vị liên thông chưa xử lý xong hồ sơ %(code)s.") % {"code": dossier.code},
+                code="children_open",
+            )
+
+    def body(dossier: Dossier, change: Change) -> None:
+        electronic = _store_files(
+            dossier, DossierFile.Kind.RESULT, [FileUpload(r.name, r.upload) for r in results if r.upload]
+        )
+        for r in results:
+            if r.upload is None:
+                DossierFile.objects.create(dossier=dossier, kind=DossierFile.Kind.RESULT, name=r.name)
+        change.set(dossier, ended_at=change.at, outcome=Outcome.APPROVED)
+        if electronic:
+            change.set(dossier, has_e_result=True)
+        change.payload.update(note=note, results=[r.name for r in results], electronic=electronic)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="approve",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+def dossier_refuse(
+    *,
+    dossier_id: int,
+    actor: User,
+    reasons: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Processing ends with a written refusal to grant (status 9, outcome refused)."""
+    reasons = _required_text(reasons, "reasons", _("lý do từ chối giải quyết"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, ended_at=change.at, outcome=Outcome.REFUSED)
+        change.payload["reasons"] = reasons
+
+    return transition_apply(
+        dossier_id=dossier_id, move="refuse", actor=actor, body=body, at=at, expected_version=expected_version
+    )
+
+
+def dossier_stop(
+    *,
+    dossier_id: int,
+    actor: User,
+    reasons: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Processing stops (status 8) with the stop notice's reasons."""
+    reasons = _required_text(reasons, "reasons", _("lý do dừng xử lý"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        change.set(dossier, ended_at=change.at, resume_status=None)
+        change.payload["reasons"] = reasons
+
+    return transition_apply(
+        dossier_id=dossier_id, move="stop", actor=actor, body=body, at=at, expected_version=expected_version
+    )
+
+
+def dossier_request_withdrawal(
+    *,
+    dossier_id: int,
+    actor: User,
+    reason: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    reason = _required_text(reason, "reason", _("lý do rút hồ sơ"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, resume_status=dossier.status)
+        change.payload["reason"] = reason
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="request_withdrawal",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_accept_withdrawal(
+    *, dossier_id: int, actor: User, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The withdrawal is accepted: the dossier ends (status 7 with an end time)."""
+
+    def check(dossier: Dossier) -> None:
+        if dossier.ended_at is not None:
+            raise ConflictError(_("Yêu cầu rút hồ sơ đã được chấp nhận."), code="illegal_transition")
+
+    def body(dossier: Dossier, change: Change) -> None:
+        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        change.set(dossier, ended_at=change.at, resume_status=None)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="accept_withdrawal",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+def dossier_reject_withdrawal(
+    *,
+    dossier_id: int,
+    actor: User,
+    reason: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    reason = _required_text(reason, "reason", _("lý do không chấp nhận"))
+
+    def check(dossier: Dossier) -> None:
+        if dossier.ended_at is not None:
+            raise ConflictError(_("Yêu cầu rút hồ sơ đã được chấp nhận."), code="illegal_transition")
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.payload["reason"] = reason
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="reject_withdrawal",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+def dossier_apologise(
+    *,
+    dossier_id: int,
+    actor: User,
+    new_due_at: datetime,
+    reason: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Apology with a new appointment: only before the due time; the old and the new due times are both kept."""
+    reason = _required_text(reason, "reason", _("lý do chậm trả kết quả"))
+
+    def body(dossier: Dossier, change: Change) -> None:
+        if dossier.due_at is None:
+            raise ConflictError(_("Hồ sơ chưa có ngày hẹn trả."), code="no_appointment")
+        if change.at >= dossier.due_at:
+            raise ConflictError(
+                _("Đã quá hạn trả kết quả (%(due)s): phiếu xin lỗi phải được lập trước thời hạn.")
+                % {"due": dossier.due_at.strftime("%d/%m/%Y %H:%M")},
+                code="apology_too_late",
+            )
+        if new_due_at <= dossier.due_at:
+            raise DomainError(
+                _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), code="invalid", fields={"new_due_at": []}
+            )
+        Extension.objects.create(
+            dossier=dossier,
+            at=change.at,
+            previous_due_at=dossier.due_at,
+            new_due_at=new_due_at,
+            reason=reason,
+            issued_by=actor,
+        )
+        change.payload.update(previous_due_at=dossier.due_at.isoformat(), new_due_at=new_due_at.isoformat())
+        change.set(dossier, due_at=new_due_at)
+        change.payload["reason"] = reason
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="apologise",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_return_result(
+    *,
+    dossier_id: int,
+    actor: User,
+    method: str = ReturnMethod.COUNTER,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    if method not in ReturnMethod.values:
+        raise DomainError(_("Hình thức trả kết quả không hợp lệ."), code="invalid", fields={"method": []})
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, returned_at=change.at, return_method=method)
+        change.payload["method"] = method
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="return_result",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_mark_uncollected(*, dossier_id: int, actor: User, at: datetime | None = None) -> Dossier:
+    def check(dossier: Dossier) -> None:
+        if dossier.result_uncollected_at is not None:
+            raise ConflictError(_("Đã ghi nhận không đến nhận kết quả."), code="illegal_transition")
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.set(dossier, result_uncollected_at=change.at)
+
+    return transition_apply(
+        dossier_id=dossier_id, move="mark_uncollected", actor=actor, body=body, at=at, extra_checks=[check]
+    )
+
+
+def dossier_rate(*, dossier_id: int, actor: User, satisfied: bool, comment: str = "") -> Dossier:
+    """The applicant rates the handling; a dissatisfied rating feeds the satisfaction indicator."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+        if dossier.applicant_id != actor.pk:
+            raise AccessDenied(_("Chỉ chủ hồ sơ được đánh giá."))
+        if dossier.ended_at is None:
+            raise ConflictError(_("Chỉ đánh giá khi hồ sơ đã có kết quả."), code="not_ended")
+        dossier.rating = 1 if satisfied else 0
+        fields = ["rating", "updated_at", "version"]
+        if not satisfied:
+            dossier.has_complaint = True
+            fields.append("has_complaint")
+        dossier.version += 1
+        dossier.save(update_fields=fields)
+        event = event_append(
+            dossier=dossier,
+            action="rate",
+            from_status=dossier.status,
+            actor=actor,
+            at=timezone.now(),
+            payload={"satisfied": satisfied, "comment": comment.strip()},
+        )
+        announce_on_commit(event)
+    return dossier

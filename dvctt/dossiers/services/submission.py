@@ -1,0 +1,223 @@
+"""Submission and receipt: a dossier enters the system, gets its code, is received with an appointment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvctt.accounts.models import Role, User
+from dvctt.agencies.models import Unit
+from dvctt.common.errors import AccessDenied, DomainError
+from dvctt.dossiers.deadlines import appointment_for
+from dvctt.dossiers.files import upload_check
+from dvctt.dossiers.models import ApplicantType, Dossier, DossierFile, SyncState
+from dvctt.dossiers.numbering import dossier_code_next
+from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, now_or, transition_apply
+from dvctt.dossiers.states import Channel, Status
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who the dossier is for: an account's holder, or a walk-in identity recorded by the officer."""
+
+    name: str
+    id_number: str = ""
+    applicant_type: int = ApplicantType.CITIZEN
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ComponentUpload:
+    name: str
+    upload: UploadedFile
+    reused_from_repository: bool = False
+
+
+@dataclass
+class Submission:
+    procedure_code: str
+    unit_code: str
+    channel: int
+    applicant: Applicant
+    form_data: dict[str, Any] = field(default_factory=dict)
+    components: list[ComponentUpload] = field(default_factory=list)
+    client_key: str = ""
+    is_test: bool = False
+
+
+def _procedure_version(code: str, on) -> Any:
+    from dvctt.catalog.selectors import procedure_version_at
+
+    version = procedure_version_at(code=code, on=on)
+    if version is None:
+        raise DomainError(
+            _("Thủ tục %(code)s không tồn tại hoặc không còn hiệu lực ngày %(day)s.")
+            % {"code": code, "day": on.strftime("%d/%m/%Y")},
+            code="unknown_procedure",
+            fields={"procedure": [_("Thủ tục không hợp lệ.")]},
+        )
+    return version
+
+
+def _validate_form(version: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The e-form's own validation; its EFormError (a DomainError) names every bad field."""
+    from dvctt.catalog.eforms import eform_data_validate
+
+    return eform_data_validate(version.eform or [], data)
+
+
+def _check_submitter(actor: User, channel: int) -> bool:
+    """Returns whether the submission is assisted (an officer files for the applicant)."""
+    if actor.role in (Role.CITIZEN, Role.BUSINESS):
+        if channel != Channel.ONLINE:
+            raise DomainError(
+                _("Công dân, doanh nghiệp chỉ nộp hồ sơ trực tuyến trên cổng."), code="invalid_channel"
+            )
+        return False
+    if actor.role in (Role.ONE_STOP_OFFICER, Role.UNIT_LEADER):
+        return channel == Channel.ONLINE
+    raise AccessDenied(_("Vai trò của bạn không được nộp hồ sơ."))
+
+
+def dossier_submit(*, actor: User, submission: Submission, at: datetime | None = None) -> Dossier:
+    """Register a new dossier (status 1) with its code. Idempotent on ``client_key`` per actor.
+
+    All or nothing: a form, file or procedure error leaves no dossier and no used code.
+    """
+    moment = now_or(at)
+    if submission.client_key:
+        existing = Dossier.objects.filter(applicant=actor, client_key=submission.client_key).first()
+        if existing is not None:
+            return existing
+    local_day = timezone.localdate(moment)
+    version = _procedure_version(submission.procedure_code, local_day)
+    if submission.channel not in Channel.values:
+        raise DomainError(
+            _("Kênh nộp hồ sơ không hợp lệ."), code="invalid_channel", fields={"channel": ["1, 2, 3"]}
+        )
+    if submission.channel == Channel.ONLINE and version.online_level < 3:
+        raise DomainError(
+            _("Thủ tục %(code)s chưa được cung cấp trực tuyến.") % {"code": submission.procedure_code},
+            code="not_online",
+        )
+    unit = Unit.objects.filter(code=submission.unit_code).first()
+    if unit is None or not version.units.filter(pk=unit.pk).exists():
+        raise DomainError(
+            _("Đơn vị %(unit)s không thực hiện thủ tục %(code)s.")
+            % {"unit": submission.unit_code, "code": submission.procedure_code},
+            code="unknown_unit",
+            fields={"unit": [_("Đơn vị không hợp lệ.")]},
+        )
+    if not submission.applicant.name.strip():
+        raise DomainError(
+            _("Chưa nhập tên chủ hồ sơ."), code="invalid", fields={"applicant_name": [_("Bắt buộc.")]}
+        )
+    assisted = _check_submitter(actor, submission.channel)
+    cleaned = _validate_form(version, submission.form_data)
+    checked = [(c, upload_check(upload=c.upload, label=c.name)) for c in submission.components]
+    fees = [{"TenPhiLePhi": f.name, "Gia": int(f.amount)} for f in version.fees.all()]
+    applicant_account = actor if actor.role in (Role.CITIZEN, Role.BUSINESS) else None
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                code=dossier_code_next(unit_code=unit.code, day=local_day),
+                procedure_id=version.procedure_id,
+                procedure_version=version,
+                unit=unit,
+                receiving_unit=unit,
+                channel=submission.channel,
+                assisted=assisted,
+                status=Status.NEW,
+                applicant=applicant_account,
+                applicant_type=submission.applicant.applicant_type,
+                applicant_name=submission.applicant.name.strip(),
+                applicant_id_number=submission.applicant.id_number.strip(),
+                applicant_phone=submission.applicant.phone.strip(),
+                applicant_email=submission.applicant.email.strip(),
+                applicant_address=submission.applicant.address.strip(),
+                submitted_at=moment,
+                fees=fees,
+                fee_total=sum(f["Gia"] for f in fees),
+                digitised=bool(checked),
+                form_data=cleaned,
+                client_key=submission.client_key if applicant_account else "",
+                is_test=submission.is_test,
+                sync_state=SyncState.PENDING,
+            )
+            for component, info in checked:
+                stored = DossierFile(
+                    dossier=dossier,
+                    kind=DossierFile.Kind.COMPONENT,
+                    name=component.name,
+                    content_type=info.content_type,
+                    size=info.size,
+                    sha256=info.sha256,
+                    digitised=True,
+                    reused_from_repository=component.reused_from_repository,
+                    electronic=True,
+                )
+                stored.file.save(info.name, component.upload, save=False)
+                stored.save()
+            event = event_append(
+                dossier=dossier,
+                action="submit",
+                from_status=None,
+                actor=actor,
+                at=moment,
+                payload={"channel": submission.channel, "assisted": assisted, "components": len(checked)},
+            )
+            announce_on_commit(event)
+    except IntegrityError:
+        # Two submissions with one client key raced: the first one won, return it.
+        if submission.client_key and applicant_account:
+            existing = Dossier.objects.filter(applicant=actor, client_key=submission.client_key).first()
+            if existing is not None:
+                return existing
+        raise
+    return dossier
+
+
+def dossier_receive(
+    *, dossier_id: int, actor: User | None, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The one-stop unit accepts a valid dossier: the clock starts, the appointment is computed and stored."""
+
+    def body(dossier: Dossier, change: Change) -> None:
+        appointment = appointment_for(dossier=dossier, received_at=change.at)
+        change.set(
+            dossier,
+            received_at=change.at,
+            due_at=appointment.due,
+            first_due_at=appointment.due,
+            due_calendar_revision=appointment.calendar_revision,
+        )
+        change.payload.update(
+            due_at=appointment.due.isoformat() if appointment.due else None,
+            start=appointment.start.isoformat(),
+        )
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="receive",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_intake(*, actor: User, submission: Submission, at: datetime | None = None) -> Dossier:
+    """Counter or postal intake: the officer records the dossier and receives it at once (two events)."""
+    with transaction.atomic():
+        dossier = dossier_submit(actor=actor, submission=submission, at=at)
+        if dossier.status == Status.NEW:
+            dossier = dossier_receive(dossier_id=dossier.pk, actor=actor, at=at)
+    return dossier
