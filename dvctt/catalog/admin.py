@@ -45,7 +45,7 @@ class ProcedureVersionInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     fields = ["valid_from", "abolished_after", "name", "online_level", "integrated_national"]
-    readonly_fields = fields
+    readonly_fields = ["valid_from", "abolished_after", "name", "online_level", "integrated_national"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -147,4 +147,4 @@ def procedure_get_for_display(*, code: str, on: date | None = None) -> Procedure
 
 
 def field_list() -> QuerySet[Field]:
-    return Field.objects.order_by("name")
+    return Field.objects.order_by("name_folded", "code")

@@ -1,0 +1,89 @@
+from datetime import date
+
+import pytest
+
+from dvctt.catalog.models import ProcedureVersion
+from dvctt.catalog.tests.factories import ProcedureFactory, UnitFactory, VersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(version, **changes):
+    data = {
+        "procedure": version.procedure_id,
+        "valid_from": version.valid_from.isoformat(),
+        "abolished_after": "",
+        "name": version.name,
+        "field": version.field_id,
+        "level_province": "on",
+        "units": [u.pk for u in version.units.all()],
+        "online_level": version.online_level,
+        "time_limit": "5",
+        "time_limit_unit": "ngay_lam_viec",
+        "time_limit_by_channel": "{}",
+        "offers_postal": "on",
+        "eform": "[]",
+        "extra": "{}",
+        "components-TOTAL_FORMS": "0",
+        "components-INITIAL_FORMS": "0",
+        "fees-TOTAL_FORMS": "0",
+        "fees-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_change_creates_history(admin_client):
+    version = VersionFactory(name="Đăng ký khai sinh")
+    url = f"/admin/catalog/procedureversion/{version.pk}/change/"
+    response = admin_client.post(url, _form(version, name="Đăng ký khai sinh (sửa)", online_level="4"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert version.online_level == 4
+    assert version.name_folded == "dang ky khai sinh (sua)"
+    assert [h.history_type for h in version.history.order_by("history_date")] == ["+", "~"]
+    assert admin_client.get(f"/admin/catalog/procedureversion/{version.pk}/history/").status_code == 200
+
+
+def test_admin_refuses_a_duplicate_start_day_with_the_service_message(admin_client):
+    procedure = ProcedureFactory(code="1.000001")
+    VersionFactory(procedure=procedure, valid_from=date(2023, 1, 1))
+    other = VersionFactory(procedure=procedure, valid_from=date(2024, 1, 1))
+    response = admin_client.post(
+        f"/admin/catalog/procedureversion/{other.pk}/change/", _form(other, valid_from="2023-01-01")
+    )
+    assert response.status_code == 200
+    assert "đã có phiên bản bắt đầu từ ngày 01/01/2023" in response.content.decode()
+    other.refresh_from_db()
+    assert other.valid_from == date(2024, 1, 1)
+
+
+def test_admin_refuses_a_bad_eform(admin_client):
+    version = VersionFactory()
+    response = admin_client.post(
+        f"/admin/catalog/procedureversion/{version.pk}/change/",
+        _form(version, eform='[{"name": "x", "label": "X", "type": "hologram"}]'),
+    )
+    assert response.status_code == 200
+    assert "hologram" in response.content.decode()
+
+
+def test_admin_action_goes_through_the_service(admin_client):
+    version = VersionFactory(online_level=4)
+    response = admin_client.post(
+        "/admin/catalog/procedureversion/",
+        {"action": "mark_integrated", "_selected_action": [version.pk]},
+    )
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.integrated_national is True
+    assert version.history.count() == 2
+
+
+def test_admin_pages_render(admin_client):
+    version = VersionFactory()
+    version.units.add(UnitFactory())
+    assert admin_client.get("/admin/catalog/procedure/").status_code == 200
+    assert admin_client.get(f"/admin/catalog/procedure/{version.procedure_id}/change/").status_code == 200
+    assert admin_client.get("/admin/catalog/procedureversion/?q=thu").status_code == 200
+    assert ProcedureVersion.objects.count() == 1

@@ -1,0 +1,135 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dvctt.catalog.eforms import EFormError, eform_data_validate, eform_definition_validate
+
+FORM = [
+    {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True, "max_length": 10},
+    {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True},
+    {"name": "gioi_tinh", "label": "Giới tính", "type": "select", "choices": [["nam", "Nam"], ["nu", "Nữ"]]},
+    {"name": "so_dinh_danh", "label": "Số định danh", "type": "id_number"},
+    {"name": "dien_thoai", "label": "Điện thoại", "type": "phone"},
+    {"name": "email", "label": "Thư điện tử", "type": "email"},
+    {"name": "so_ban", "label": "Số bản", "type": "integer"},
+    {"name": "dien_tich", "label": "Diện tích", "type": "number"},
+    {"name": "dong_y", "label": "Đồng ý", "type": "checkbox"},
+    {"name": "giay_to", "label": "Giấy tờ", "type": "multiselect", "choices": ["a", "b"]},
+]
+
+
+def test_valid_definition_passes():
+    assert eform_definition_validate(FORM) == FORM
+    assert eform_definition_validate(None) == []
+
+
+@pytest.mark.parametrize(
+    ("definition", "needle"),
+    [
+        ([{"name": "x", "label": "X", "type": "hologram"}], "hologram"),
+        ([{"name": "x", "label": "X", "type": "text"}, {"name": "x", "label": "Y", "type": "text"}], "trùng"),
+        ([{"name": "x", "label": "X", "type": "select"}], "lựa chọn"),
+        ([{"name": "Họ tên", "label": "X", "type": "text"}], "không hợp lệ"),
+        ([{"name": "x", "label": "X", "type": "text", "max_length": 0}], "độ dài"),
+        ([{"name": "x", "label": "", "type": "text"}], "nhãn"),
+        ({"name": "x"}, "danh sách"),
+    ],
+)
+def test_bad_definitions_are_named(definition, needle):
+    with pytest.raises(EFormError) as exc:
+        eform_definition_validate(definition)
+    assert needle in exc.value.message or any(needle in m for ms in exc.value.fields.values() for m in ms)
+
+
+def test_unknown_type_error_names_field_and_type():
+    with pytest.raises(EFormError) as exc:
+        eform_definition_validate([{"name": "anh", "label": "Ảnh", "type": "photo"}])
+    assert exc.value.fields == {"anh": ["Trường “anh” có kiểu không hỗ trợ: “photo”."]}
+
+
+def test_clean_data_is_typed():
+    cleaned = eform_data_validate(
+        FORM,
+        {
+            "ho_ten": " Lan ",
+            "ngay_sinh": "02/09/1990",
+            "gioi_tinh": "nu",
+            "so_dinh_danh": "001190012345",
+            "dien_thoai": "+84 912 345 678",
+            "email": "Lan@Example.VN",
+            "so_ban": "2",
+            "dien_tich": "12,5",
+            "dong_y": "on",
+            "giay_to": ["a"],
+            "khong_biet": "bị bỏ",
+        },
+    )
+    assert cleaned == {
+        "ho_ten": "Lan",
+        "ngay_sinh": date(1990, 9, 2),
+        "gioi_tinh": "nu",
+        "so_dinh_danh": "001190012345",
+        "dien_thoai": "0912345678",
+        "email": "lan@example.vn",
+        "so_ban": 2,
+        "dien_tich": Decimal("12.5"),
+        "dong_y": True,
+        "giay_to": ["a"],
+    }
+
+
+def test_iso_date_and_blank_optionals():
+    cleaned = eform_data_validate(FORM, {"ho_ten": "An", "ngay_sinh": "1990-09-02"})
+    assert cleaned["ngay_sinh"] == date(1990, 9, 2)
+    assert cleaned["gioi_tinh"] is None
+    assert cleaned["dong_y"] is False
+    assert cleaned["giay_to"] == []
+
+
+def test_every_bad_field_gets_a_vietnamese_message():
+    with pytest.raises(EFormError) as exc:
+        eform_data_validate(
+            FORM,
+            {
+                "ho_ten": "Nguyễn Văn Anh Tuấn",
+                "ngay_sinh": "31/02/1990",
+                "gioi_tinh": "khac",
+                "so_dinh_danh": "12345",
+                "dien_thoai": "0123",
+                "email": "khong-phai-email",
+                "so_ban": "hai",
+                "dien_tich": "abc",
+                "giay_to": ["c"],
+            },
+        )
+    fields = exc.value.fields
+    assert fields["ho_ten"] == ["Họ và tên: tối đa 10 ký tự (đang có 19)."]
+    assert "ngày không hợp lệ" in fields["ngay_sinh"][0]
+    assert "khac" in fields["gioi_tinh"][0]
+    assert "12 chữ số" in fields["so_dinh_danh"][0]
+    assert "số điện thoại" in fields["dien_thoai"][0]
+    assert "thư điện tử" in fields["email"][0]
+    assert "số nguyên" in fields["so_ban"][0]
+    assert "phải là số" in fields["dien_tich"][0]
+    assert "“c”" in fields["giay_to"][0]
+
+
+def test_required_missing():
+    with pytest.raises(EFormError) as exc:
+        eform_data_validate(FORM, {"ho_ten": "  "})
+    assert exc.value.fields["ho_ten"] == ["Họ và tên: bắt buộc nhập."]
+    assert exc.value.fields["ngay_sinh"] == ["Ngày sinh: bắt buộc nhập."]
+
+
+@pytest.mark.parametrize("phone", ["0912345678", "0205 3871 234", "+84 369 123 456", "0979.123.456"])
+def test_vietnamese_phone_numbers_accepted(phone):
+    definition = [{"name": "p", "label": "P", "type": "phone", "required": True}]
+    assert eform_data_validate(definition, {"p": phone})["p"].startswith("0")
+
+
+@pytest.mark.parametrize("phone", ["0112345678", "091234567", "+1 202 555 0100", "091234567890"])
+def test_bad_phone_numbers_refused(phone):
+    definition = [{"name": "p", "label": "P", "type": "phone", "required": True}]
+    with pytest.raises(EFormError):
+        eform_data_validate(definition, {"p": phone})
