@@ -229,7 +229,10 @@ def demo_units() -> list[dict[str, Any]]:
                 address=f"UBND {kind} {district}, {STREET}",
                 phone=_phone(nn * 10 + 1),
                 email=f"ubnd.{fold(district).replace(' ', '')}@langson.gov.vn",
-                extra={"ghi_chu": f"Kế thừa ghi nhận: UBND {seat} (nơi đặt trụ sở cũ)."},
+                extra={
+                    "ghi_chu": f"Huyện không có một đơn vị kế thừa duy nhất theo luật; chọn UBND {seat}, "
+                    "nơi đặt trụ sở cũ."
+                },
             )
         )
     return units
