@@ -111,6 +111,9 @@ class Dossier(models.Model):
         _("hình thức trả kết quả"), max_length=10, choices=ReturnMethod.choices, blank=True
     )
     result_uncollected_at = models.DateTimeField(_("ghi nhận không đến nhận kết quả"), null=True, blank=True)
+    # Set by the periodic watch (dossier_watch): when the dossier was found due within a working day, or late.
+    due_soon_flagged_at = models.DateTimeField(_("cảnh báo sắp đến hạn"), null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(_("cảnh báo quá hạn"), null=True, blank=True)
 
     paid_online = models.PositiveSmallIntegerField(
         _("thanh toán trực tuyến"), choices=PaymentChannel.choices, default=PaymentChannel.NONE
