@@ -78,6 +78,12 @@ def unit_heir(*, unit: Unit) -> Unit | None:
     return current
 
 
+def unit_names_by_code(*, codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` for the given codes (one query, none for no codes)."""
+    wanted = set(codes)
+    return dict(Unit.objects.filter(code__in=wanted).values_list("code", "name")) if wanted else {}
+
+
 def unit_predecessors(*, unit: Unit) -> QuerySet[Unit]:
     """Units that named ``unit`` as their direct successor."""
     return Unit.objects.filter(successor=unit).order_by("code")

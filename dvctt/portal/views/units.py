@@ -11,8 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dvctt.agencies.models import Unit, UnitLevel
-from dvctt.agencies.selectors import unit_detail, unit_heir_map, units_ended_by, units_in_force
+from dvctt.agencies.models import UnitLevel
+from dvctt.agencies.selectors import (
+    unit_detail,
+    unit_heir_map,
+    unit_names_by_code,
+    units_ended_by,
+    units_in_force,
+)
 
 
 class UnitDayForm(forms.Form):
@@ -37,9 +43,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     ended = list(units_ended_by(on=day))
     heirs = unit_heir_map() if ended else {}
     heir_codes = {heirs[u.code] for u in ended if u.code in heirs}
-    codes_to_names = (
-        dict(Unit.objects.filter(code__in=heir_codes).values_list("code", "name")) if heir_codes else {}
-    )
+    codes_to_names = unit_names_by_code(codes=heir_codes)
     ended_rows = [
         {"unit": u, "heir_code": heirs.get(u.code), "heir_name": codes_to_names.get(heirs.get(u.code, ""))}
         for u in ended
