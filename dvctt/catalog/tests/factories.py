@@ -33,7 +33,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
         model = Procedure
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"1.{n:06d}")
+    code = factory.Sequence(lambda n: f"2.{n:06d}")
 
 
 class VersionFactory(factory.django.DjangoModelFactory):
