@@ -354,10 +354,10 @@ class Generator:
     def _live(self, sim: Sim, unit: UnitInfo, version: VersionInfo) -> None:
         rng, d, now = self.rng, sim.dossier, self.now
         # Receipt: at the counter at once; online within a few working hours.
+        submitted = d.submitted_at
+        assert submitted is not None  # set by dossier()
         received = (
-            d.submitted_at
-            if d.channel != Channel.ONLINE
-            else self._after_working(d.submitted_at, rng.uniform(0.2, 6))
+            submitted if d.channel != Channel.ONLINE else self._after_working(submitted, rng.uniform(0.2, 6))
         )
         if received > now:
             return
