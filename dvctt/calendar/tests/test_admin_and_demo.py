@@ -50,6 +50,10 @@ def test_demo_loader_is_idempotent(db):
     first = load(stdout=StringIO(), scale=1.0)
     revision = calendar_revision_current()
     second = load(stdout=StringIO(), scale=1.0)
-    assert "thêm 75 ngày" in first
+    from dvctt.calendar.demo import demo_years
+    from dvctt.calendar.models import CalendarYear
+
+    assert "thêm 0 ngày" not in first
     assert "thêm 0 ngày" in second
+    assert set(CalendarYear.objects.values_list("year", flat=True)) == set(demo_years())
     assert calendar_revision_current() == revision
