@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from dvctt.dossiers import api
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("dossiers/<str:code>/", api.DossierDetail.as_view(), name="dossier-detail"),
     path("dossiers/<str:code>/actions/<str:action>/", api.DossierAction.as_view(), name="dossier-action"),
     path("track/<str:code>/", api.DossierTrack.as_view(), name="dossier-track"),
+    path("", include("dvctt.dossiers.slips.api_urls")),
 ]

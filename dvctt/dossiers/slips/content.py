@@ -37,17 +37,18 @@ EXTRA_ACTION_LABELS = {"rate": _("Đánh giá mức độ hài lòng")}
 
 def fmt_dt(value: datetime | str | None) -> str:
     """dd/mm/yyyy HH:MM in local time; payload times are ISO strings."""
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-    assert isinstance(value, datetime)
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    else:
+        moment = value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def lookup_url(code: str) -> str:

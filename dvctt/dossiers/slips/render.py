@@ -37,6 +37,7 @@ def _header(unit: Any) -> dict[str, Any]:
 def slip_html(*, dossier: Dossier, kind: SlipKind | str) -> str:
     content: SlipContent = slip_content(dossier=dossier, kind=kind)
     day = content.values["issued_day"]
+    version = dossier.procedure_version
     context = {
         "c": content,
         "d": dossier,
@@ -46,9 +47,7 @@ def slip_html(*, dossier: Dossier, kind: SlipKind | str) -> str:
         "header": _header(content.issuing_unit),
         "province": settings.PROVINCE_NAME,
         "day": day,
-        "procedure_name": dossier.procedure_version.name
-        if dossier.procedure_version_id
-        else dossier.procedure.code,
+        "procedure_name": version.name if version is not None else dossier.procedure.code,
         "qr": qr_data_uri(content.qr_text),
         "lookup_url": content.qr_text,
         "printed_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
