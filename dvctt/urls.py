@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("dvctt.calendar.api_urls")),
     path("", include("dvctt.accounts.api_urls")),
     path("", include("dvctt.dossiers.api_urls")),
+    path("", include("dvctt.monitoring.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -22,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dvctt.accounts.urls")),
+    path("mot-cua/", include("dvctt.backoffice.urls")),
+    path("theo-doi/", include("dvctt.monitoring.urls")),
     path("", include("dvctt.portal.urls")),
 ]
 
