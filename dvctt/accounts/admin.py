@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dvctt.accounts.models import User
+from dvctt.accounts.models import Official, User
 
 
 @admin.register(User)
@@ -29,3 +29,13 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "national_id", "unit", "valid_from", "valid_to"]
+    list_filter = ["unit__level"]
+    search_fields = ["full_name", "national_id", "unit__code"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+    date_hierarchy = "valid_from"

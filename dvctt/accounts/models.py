@@ -88,3 +88,37 @@ class User(AbstractUser):
     @property
     def masked_national_id(self) -> str:
         return mask_id(self.national_id)
+
+
+class Official(models.Model):
+    """A post held by an official (cán bộ, công chức) in a unit over a period: the personnel roster.
+
+    The plan counts how many officials use online services themselves (officials.jsonl); the roster is joined
+    with online dossiers by ``national_id`` = the applicant's identification number. One person may hold
+    several posts (units or periods), so the key is (national_id, unit, valid_from).
+    """
+
+    national_id = models.CharField(_("số định danh cá nhân"), max_length=12, db_index=True)  # SoDinhDanh
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)  # HoTen
+    unit = models.ForeignKey(
+        "agencies.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="officials"
+    )  # MaDonVi
+    valid_from = models.DateField(_("giữ chức vụ từ"))  # HieuLucTu
+    valid_to = models.DateField(_("giữ chức vụ đến"), null=True, blank=True)  # HieuLucDen
+    # Keys of the interchange format that the platform does not model are kept, not lost.
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("cán bộ, công chức")
+        verbose_name_plural = _("danh sách cán bộ, công chức")
+        ordering = ["unit_id", "national_id", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["national_id", "unit", "valid_from"], name="official_post_once"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="official_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name or mask_id(self.national_id)} ({self.valid_from:%d/%m/%Y})"
