@@ -28,9 +28,10 @@ from dvctt.dossiers.states import Status
 
 #: Longest range one register covers: a calendar year and a day (a leap year's register).
 MAX_DAYS = 366
-#: The PDF is for printing and WeasyPrint lays out about 70 table rows a second on our machines (bench/), so a
-#: request-time PDF stops here; past it the XLSX is the useful format.
-PDF_MAX_ROWS = 2_000
+#: The PDF is for printing, and WeasyPrint lays out only about 50 table rows a second, holding every page in
+#: memory (bench/bench_register.py: 2,000 rows 39 s / 0.7 GB, 10,000 rows 241 s / 3 GB). A request-time PDF
+#: stops here (about 10 s); past it the XLSX is the useful format.
+PDF_MAX_ROWS = 500
 CHUNK_SIZE = 2_000
 
 #: The columns of the register form, in its order.

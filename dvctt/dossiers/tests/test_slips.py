@@ -456,7 +456,7 @@ def test_register_pdf_refuses_more_rows_than_its_limit(register_dossiers, unit):
 
     register = _open_register(unit=unit, start=date(2025, 3, 1), end=date(2025, 3, 31))
     with pytest.raises(DomainError, match="XLSX"):
-        register_pdf(register=register, max_rows=2)
+        register_pdf(register=register, max_rows=2)  # three March rows
 
 
 def test_register_period_must_be_ordered_and_at_most_a_year(unit):
