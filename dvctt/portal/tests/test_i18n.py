@@ -39,15 +39,30 @@ def _po_entries(path: Path) -> list[tuple[str, list[str], bool]]:
     return entries
 
 
-def test_home_page_in_english_by_accept_language(client: Client) -> None:
-    # When a browser asks for English
-    response = client.get(reverse("portal:home"), headers={"accept-language": "en"})
+def test_pages_are_vietnamese_even_when_the_browser_asks_for_english(client: Client) -> None:
+    # When a browser set to English opens the portal
+    html = client.get(reverse("portal:home"), headers={"accept-language": "en"}).content.decode()
+    # Then the page is in Vietnamese, the platform's first language
+    assert '<html lang="vi">' in html
+    assert "Bạn cần làm thủ tục gì?" in html
+
+
+def test_home_page_in_english_when_chosen(client: Client) -> None:
+    # When a visitor has chosen English (the language cookie the switch sets)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("portal:home"))
     # Then the page comes in English (this fails if django.mo is missing or stale)
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert f"Online public services of {settings.PROVINCE_NAME} Province" in html
     assert "What do you need to do?" in html
     assert "Bạn cần làm thủ tục gì?" not in html
+
+
+def test_api_follows_accept_language(client: Client) -> None:
+    response = client.get("/api/v1/calendar/due?limit=x", headers={"accept-language": "en"})
+    assert response.status_code == 400
+    assert response.headers["Content-Language"] == "en"
 
 
 def test_language_switch_posts_to_setlang_and_sticks(client: Client) -> None:
@@ -64,8 +79,9 @@ def test_language_switch_posts_to_setlang_and_sticks(client: Client) -> None:
 
 def test_without_compiled_catalogue_the_english_check_would_fail(client: Client, tmp_path: Path) -> None:
     # Given no compiled catalogue on the locale path (a fresh checkout without django.mo)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with override_settings(LOCALE_PATHS=[tmp_path]):
-        html = client.get(reverse("portal:home"), headers={"accept-language": "en"}).content.decode()
+        html = client.get(reverse("portal:home")).content.decode()
     # Then the page falls back to Vietnamese, which is what the English test above would catch
     assert "What do you need to do?" not in html
     assert "Bạn cần làm thủ tục gì?" in html
