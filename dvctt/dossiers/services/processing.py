@@ -444,14 +444,16 @@ def dossier_request_withdrawal(
     )
 
 
+def _withdrawal_pending(dossier: Dossier) -> None:
+    """Status 7 covers both a pending and an accepted withdrawal; only a pending one can be decided."""
+    if dossier.ended_at is not None:
+        raise ConflictError(_("Yêu cầu rút hồ sơ đã được chấp nhận."), code="illegal_transition")
+
+
 def dossier_accept_withdrawal(
     *, dossier_id: int, actor: User, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
     """The withdrawal is accepted: the dossier ends (status 7 with an end time)."""
-
-    def check(dossier: Dossier) -> None:
-        if dossier.ended_at is not None:
-            raise ConflictError(_("Yêu cầu rút hồ sơ đã được chấp nhận."), code="illegal_transition")
 
     def body(dossier: Dossier, change: Change) -> None:
         dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
@@ -464,7 +466,7 @@ def dossier_accept_withdrawal(
         body=body,
         at=at,
         expected_version=expected_version,
-        extra_checks=[check],
+        extra_checks=[_withdrawal_pending],
     )
 
 
@@ -478,10 +480,6 @@ def dossier_reject_withdrawal(
 ) -> Dossier:
     reason = _required_text(reason, "reason", _("lý do không chấp nhận"))
 
-    def check(dossier: Dossier) -> None:
-        if dossier.ended_at is not None:
-            raise ConflictError(_("Yêu cầu rút hồ sơ đã được chấp nhận."), code="illegal_transition")
-
     def body(dossier: Dossier, change: Change) -> None:
         change.payload["reason"] = reason
 
@@ -492,7 +490,7 @@ def dossier_reject_withdrawal(
         body=body,
         at=at,
         expected_version=expected_version,
-        extra_checks=[check],
+        extra_checks=[_withdrawal_pending],
     )
 
 
