@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from dvctt.accounts.models import Official, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    # Change history of role, unit and status (the historical table: dvctt/backoffice/models.py).
+    history_list_display = ["role", "unit", "is_active"]
     list_display = ["username", "full_name", "role", "unit", "is_active", "is_staff"]
     list_filter = ["role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "full_name", "email"]

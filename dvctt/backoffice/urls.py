@@ -1,7 +1,20 @@
-"""The back office (một cửa điện tử) for officials. URL names: backoffice:home, ..."""
+"""The back office (một cửa điện tử) for officials, mounted at /mot-cua/. URL names: backoffice:home, ..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dvctt.backoffice.views import dossier, exports, inbox, intake, leader
 
 app_name = "backoffice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", inbox.inbox_page, name="home"),
+    path("tim-kiem/", inbox.search_page, name="search"),
+    path("tiep-nhan/", intake.intake_page, name="intake"),
+    path("lanh-dao/", leader.leader_page, name="leader"),
+    path("so-danh-sach/", exports.exports_page, name="exports"),
+    path("so-danh-sach/qua-han.xlsx", exports.export_late, name="export_late"),
+    path("so-danh-sach/tiep-nhan.xlsx", exports.export_received, name="export_received"),
+    path("ho-so/<str:code>/", dossier.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<str:move>/", dossier.dossier_action, name="dossier_action"),
+    path("ho-so/<str:code>/tep/<int:file_id>/", dossier.dossier_file, name="dossier_file"),
+]

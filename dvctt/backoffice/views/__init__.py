@@ -1,0 +1,1 @@
+"""Back-office pages (một cửa điện tử): thin adapters over the dossier selectors and services."""

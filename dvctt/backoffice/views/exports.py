@@ -1,0 +1,152 @@
+"""Registers and lists to print or export: the tracking register (slips API), late dossiers, dossiers received.
+
+XLSX files are openpyxl write-only workbooks filled from a streamed query and sent from a temporary file, so
+memory stays flat whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvctt.accounts.models import User
+from dvctt.accounts.scopes import user_can_see_personal_ids
+from dvctt.backoffice.forms import PeriodForm
+from dvctt.backoffice.views.access import breadcrumbs, official_required
+from dvctt.common.masking import mask_id
+from dvctt.dossiers import selectors_inbox as inbox
+from dvctt.dossiers.states import Channel, Status
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _local(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _headers() -> list[str]:
+    return [
+        _("STT"),
+        _("Mã hồ sơ"),
+        _("Mã thủ tục"),
+        _("Tên thủ tục"),
+        _("Chủ hồ sơ"),
+        _("Số định danh"),
+        _("Kênh"),
+        _("Trạng thái"),
+        _("Ngày nộp"),
+        _("Ngày tiếp nhận"),
+        _("Hạn trả"),
+        _("Ngày kết thúc xử lý"),
+        _("Cán bộ xử lý"),
+    ]
+
+
+def _xlsx(*, user: User, title: str, rows: Iterable[tuple[Any, ...]], filename: str) -> FileResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    channels = dict(Channel.choices)
+    statuses = dict(Status.choices)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    heading = WriteOnlyCell(sheet, value=title)
+    heading.font = bold
+    sheet.append([heading])
+    cells = []
+    for text in _headers():
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for number, row in enumerate(rows, start=1):
+        code, proc, name, applicant, id_number, unit_id, channel, status, sub, rec, due, end, who = row
+        shown = id_number if user_can_see_personal_ids(user, unit_id) else mask_id(id_number)
+        sheet.append(
+            [
+                number,
+                code,
+                proc,
+                name or "",
+                applicant,
+                shown,
+                str(channels.get(channel, channel)),
+                str(statuses.get(status, status)),
+                _local(sub),
+                _local(rec),
+                _local(due),
+                _local(end),
+                who or "",
+            ]
+        )
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    book.save(out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@official_required
+def exports_page(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, initial={"tu_ngay": today.replace(day=1), "den_ngay": today})
+    register_url = ""
+    if request.GET and form.is_valid() and user.unit_id:
+        register_url = (
+            reverse("api:dossier-register")
+            + f"?unit={user.unit.code}&from={form.cleaned_data['tu_ngay']:%Y-%m-%d}"  # type: ignore[union-attr]
+            + f"&to={form.cleaned_data['den_ngay']:%Y-%m-%d}"
+        )
+    return render(
+        request,
+        "backoffice/exports.html",
+        {
+            "form": form,
+            "register_url": register_url,
+            "period_query": request.GET.urlencode() if request.GET and form.is_valid() else "",
+            "default_from": today.replace(day=1),
+            "default_to": today,
+            "breadcrumbs": breadcrumbs((_("Sổ và danh sách"), None)),
+        },
+        status=400 if request.GET and not form.is_valid() else 200,
+    )
+
+
+@official_required
+def export_late(request: HttpRequest) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    now = timezone.now()
+    return _xlsx(
+        user=user,
+        title=_("Hồ sơ quá hạn"),
+        rows=inbox.export_late_rows(user=user, now=now),
+        filename=f"ho-so-qua-han-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+@official_required
+def export_received(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return exports_page(request)
+    start: date = form.cleaned_data["tu_ngay"]
+    end: date = form.cleaned_data["den_ngay"]
+    return _xlsx(
+        user=user,
+        title=_("Hồ sơ tiếp nhận %(start)s – %(end)s")
+        % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+        rows=inbox.export_received_rows(user=user, start=start, end=end),
+        filename=f"ho-so-tiep-nhan-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+    )
