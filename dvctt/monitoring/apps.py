@@ -7,3 +7,6 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = _("Theo dõi, đánh giá")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dvctt.monitoring import receivers  # noqa: F401  (connects the signal receivers)

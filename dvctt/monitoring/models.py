@@ -1,0 +1,128 @@
+"""Facts, rollups and frozen snapshots behind the indicators (docs/indicators.md, "How the platform computes
+them"). Facts and rollups are derived data: ``dvctt kpi_rebuild`` recreates them from the dossiers at any time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierFact(models.Model):
+    """The constants of one counted dossier (monitoring.facts.Fact); none for test dossiers and children.
+
+    ``unit_id`` and ``procedure_id`` are plain integers (no join is ever needed to aggregate).
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, primary_key=True, related_name="kpi_fact"
+    )
+    unit_id = models.PositiveIntegerField()
+    procedure_id = models.PositiveIntegerField()
+    r_day = models.DateField(null=True)
+    e_day = models.DateField(null=True)
+    c_day = models.DateField(null=True)
+    l_day = models.DateField(null=True)
+    late_at_end = models.BooleanField(default=False)
+    online = models.BooleanField(default=False)
+    synced = models.BooleanField(default=False)
+    digitised = models.BooleanField(default=False)
+    fees = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    complaint = models.BooleanField(default=False)
+    offered_at_r = models.BooleanField(default=False)
+    document_at_r = models.BooleanField(default=False)
+    e_result = models.BooleanField(default=False)
+    applicant_id = models.CharField(max_length=20, blank=True)
+    s_day = models.DateField(null=True)
+    irregular = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # official_usage_rate: "is this official the applicant of an online dossier submitted in P?"
+            models.Index(
+                fields=["applicant_id", "s_day"], condition=Q(online=True), name="fact_online_applicant_idx"
+            ),
+            models.Index(fields=["procedure_id"], name="fact_procedure_idx"),
+            models.Index(fields=["unit_id"], condition=Q(irregular=True), name="fact_irregular_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact {self.dossier_id}"
+
+
+class Grain(models.TextChoices):
+    DAY = "d", _("ngày")
+    MONTH = "m", _("tháng")
+    YEAR = "y", _("năm")
+
+
+class KpiCount(models.Model):
+    """How many counted dossiers of a unit (and, for pair metrics, a procedure) have a metric's moment in one
+    day, month or year (``day`` is the first day of the month or year). Same numbers at every grain."""
+
+    metric = models.PositiveSmallIntegerField()
+    unit_id = models.PositiveIntegerField()
+    procedure_id = models.PositiveIntegerField(default=0)  # 0 except for the pair metrics
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "metric", "day", "unit_id", "procedure_id"], name="kpi_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}/{self.unit_id}/{self.procedure_id} {self.grain}{self.day}: {self.value}"
+
+
+class KpiSpanCount(models.Model):
+    """Dossiers of the digitisation exclusion (digitised, completed, document result at receipt, no electronic
+    result) by (unit, day received, day completed): the one count that needs two moments in the period."""
+
+    unit_id = models.PositiveIntegerField()
+    r_day = models.DateField()
+    c_day = models.DateField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["r_day", "c_day", "unit_id"], name="kpi_span_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.r_day}→{self.c_day}: {self.value}"
+
+
+class KpiSnapshot(models.Model):
+    """The figures of a closed period as they were frozen; later changes show as restatements against it."""
+
+    date_from = models.DateField(_("từ ngày"))
+    date_to = models.DateField(_("đến ngày"))
+    units_mode = models.CharField(_("cách tính đơn vị"), max_length=8)
+    data = models.JSONField(_("số liệu"))
+    frozen_at = models.DateTimeField(_("chốt lúc"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chốt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("số liệu đã chốt")
+        verbose_name_plural = _("số liệu đã chốt")
+        constraints = [
+            models.UniqueConstraint(fields=["date_from", "date_to", "units_mode"], name="kpi_snapshot_once"),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")), name="kpi_snapshot_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y} ({self.units_mode})"

@@ -1,0 +1,451 @@
+"""Rollups: counts of single days that add up to every indicator of any period (docs/indicators.md).
+
+A counted dossier's fact (monitoring.facts) contributes +1 to a few ``KpiCount`` rows keyed by (metric, unit,
+day) at three grains (day, month, year) and, for the digitisation exclusion, to one ``KpiSpanCount`` row.
+For a period [D0, D1] (kpi.py; "x ≤ D1" means the moment is before the period end):
+
+* R-based counts are the sums of the ``R_*`` metrics over [D0, D1] (day of NgayTiepNhan).
+* P = #{r ≤ D1} − #{r ≤ D1 ∧ e < D0}. For a *regular* dossier (r's day ≤ e's day) the second condition is
+  just e < D0, so P = RECEIVED summed up to D1 − ENDED summed up to D0 − 1.
+* late = #{r ≤ D1 ∧ D0 ≤ e ≤ D1 ∧ late_at_end} + #{r ≤ D1 ∧ (no e ∨ e > D1) ∧ l ≤ D1}. The first term, for
+  regular dossiers, is ENDED_LATE over [D0, D1]. The second, with m = max(r, l), is
+  #{m ≤ D1} − #{max(m, e) ≤ D1}: the prefix sums of the metrics M and ME (true for every dossier).
+* C-based counts: C_DOC / C_DOC_E over [D0, D1] (day of NgayKetThucXuLy; regular dossiers have r ≤ c).
+* the digitisation exclusion needs r and c both in [D0, D1]: ``KpiSpanCount`` rows with D0 ≤ r and c ≤ D1.
+* services: PAIR / PAIR_ONLINE by (unit, procedure, day received), distinct pairs with a count above 0.
+
+Irregular dossiers (ended before the day they were received: bad data, but possible in imports) would break
+the "regular" identities; they stay out of ENDED, ENDED_LATE, C_DOC, C_DOC_E and the spans and kpi.py counts
+them one by one from their facts.
+
+Kept current two ways, both idempotent:
+
+* :func:`facts_refresh` (one dossier after ``dossier_changed``; a procedure's dossiers after a catalogue
+  change): recomputes the facts from the dossiers, and applies the difference of their contributions
+  (old → new) to the rollups in the same transaction, the dossier and fact rows locked. Running it twice
+  changes nothing the second time.
+* :func:`rollups_rebuild`: recomputes every fact and rollup from the dossiers (``dvctt kpi_rebuild``; the
+  importer calls it after an import).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from enum import IntEnum
+from typing import Any
+
+from django.db import connection, transaction
+
+from dvctt.catalog.models import ProcedureVersion
+from dvctt.dossiers.models import Dossier, SupplementRequest, SyncState
+from dvctt.monitoring.facts import Fact, VersionLookup, fact_build, is_counted
+from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiSpanCount
+
+logger = logging.getLogger(__name__)
+
+
+class Metric(IntEnum):
+    RECEIVED = 1  # by r: every fact with a NgayTiepNhan
+    R_ONLINE = 2
+    R_SYNCED = 3
+    R_DIGITISED = 4  # HoSoCoThanhPhanSoHoa = 1 (before the exclusion)
+    R_FEES = 5
+    R_PAID = 6
+    R_COMPLAINTS = 7
+    R_OFFERED = 8  # procedure offered online at NgayTiepNhan
+    R_OFFERED_ONLINE = 9
+    ENDED = 10  # regular, by e
+    ENDED_LATE = 11  # regular, late at its end, by e
+    M = 12  # by max(r, l), when l is set
+    ME = 13  # by max(r, l, e), when l and e are set
+    C_DOC = 14  # regular, completed, document result at receipt, by c
+    C_DOC_E = 15  # ... with an electronic result
+    PAIR = 16  # by r, per procedure
+    PAIR_ONLINE = 17
+
+
+R_FLAGS: tuple[tuple[Metric, str], ...] = (
+    (Metric.R_ONLINE, "online"),
+    (Metric.R_SYNCED, "synced"),
+    (Metric.R_DIGITISED, "digitised"),
+    (Metric.R_FEES, "fees"),
+    (Metric.R_PAID, "paid_online"),
+    (Metric.R_COMPLAINTS, "complaint"),
+    (Metric.R_OFFERED, "offered_at_r"),
+)
+
+#: A contribution key: ("c", metric, unit_id, procedure_id, day) or ("s", unit_id, r_day, c_day).
+Key = tuple[Any, ...]
+
+FACT_FIELDS = (
+    "unit_id",
+    "procedure_id",
+    "r_day",
+    "e_day",
+    "c_day",
+    "l_day",
+    "late_at_end",
+    "online",
+    "synced",
+    "digitised",
+    "fees",
+    "paid_online",
+    "complaint",
+    "offered_at_r",
+    "document_at_r",
+    "e_result",
+    "applicant_id",
+    "s_day",
+)
+
+
+def contributions(fact: Fact | None) -> Counter[Key]:
+    """The day-grain rollup keys one fact adds 1 to (empty for no fact)."""
+    out: Counter[Key] = Counter()
+    if fact is None or fact.r_day is None:
+        return out  # without NgayTiepNhan a dossier is in no count but official usage (read from facts)
+    unit, r = fact.unit_id, fact.r_day
+    out["c", Metric.RECEIVED, unit, 0, r] += 1
+    for metric, name in R_FLAGS:
+        if getattr(fact, name):
+            out["c", metric, unit, 0, r] += 1
+    if fact.offered_at_r and fact.online:
+        out["c", Metric.R_OFFERED_ONLINE, unit, 0, r] += 1
+    out["c", Metric.PAIR, unit, fact.procedure_id, r] += 1
+    if fact.online:
+        out["c", Metric.PAIR_ONLINE, unit, fact.procedure_id, r] += 1
+    e, c, l_day = fact.e_day, fact.c_day, fact.l_day
+    if l_day is not None:
+        m = max(r, l_day)
+        out["c", Metric.M, unit, 0, m] += 1
+        if e is not None:
+            out["c", Metric.ME, unit, 0, max(m, e)] += 1
+    if fact.irregular:
+        return out
+    if e is not None:
+        out["c", Metric.ENDED, unit, 0, e] += 1
+        if fact.late_at_end:
+            out["c", Metric.ENDED_LATE, unit, 0, e] += 1
+    if c is not None and fact.document_at_r:
+        out["c", Metric.C_DOC, unit, 0, c] += 1
+        if fact.e_result:
+            out["c", Metric.C_DOC_E, unit, 0, c] += 1
+        elif fact.digitised:
+            out["s", unit, r, c] += 1
+    return out
+
+
+def grain_days(day: date) -> tuple[tuple[str, date], ...]:
+    return (
+        (Grain.DAY, day),
+        (Grain.MONTH, day.replace(day=1)),
+        (Grain.YEAR, day.replace(month=1, day=1)),
+    )
+
+
+# --- reading dossiers ------------------------------------------------------------------------------------
+
+DOSSIER_FIELDS = (
+    "pk",
+    "unit_id",
+    "procedure_id",
+    "status",
+    "channel",
+    "received_at",
+    "submitted_at",
+    "due_at",
+    "ended_at",
+    "returned_at",
+    "paid_online",
+    "fee_total",
+    "digitised",
+    "has_e_result",
+    "sync_state",
+    "has_complaint",
+    "applicant_id_number",
+    "is_test",
+    "parent_code",
+)
+
+
+def versions_lookup(procedure_ids: Iterable[int] | None = None) -> VersionLookup:
+    qs = ProcedureVersion.objects.all()
+    if procedure_ids is not None:
+        qs = qs.filter(procedure_id__in=list(procedure_ids))
+    return VersionLookup(
+        qs.values_list("procedure_id", "valid_from", "abolished_after", "online_level", "result_is_document")
+    )
+
+
+def _supplements_by_dossier(
+    dossier_ids: Sequence[int] | None,
+) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    qs = SupplementRequest.objects.all()
+    if dossier_ids is not None:
+        qs = qs.filter(dossier_id__in=dossier_ids)
+    out: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for dossier_id, requested, answered in qs.values_list(
+        "dossier_id", "requested_at", "answered_at"
+    ).order_by():
+        out.setdefault(dossier_id, []).append((requested, answered))
+    return out
+
+
+def _fact_of_row(
+    row: tuple[Any, ...],
+    supplements: dict[int, list[tuple[datetime, datetime | None]]],
+    versions: VersionLookup,
+) -> Fact | None:
+    (
+        pk,
+        unit_id,
+        procedure_id,
+        status,
+        channel,
+        received_at,
+        submitted_at,
+        due_at,
+        ended_at,
+        returned_at,
+        paid_online,
+        fee_total,
+        digitised,
+        has_e_result,
+        sync_state,
+        has_complaint,
+        applicant_id_number,
+        is_test,
+        parent_code,
+    ) = row
+    if not is_counted(is_test=is_test, parent_code=parent_code):
+        return None
+    return fact_build(
+        unit_id=unit_id,
+        procedure_id=procedure_id,
+        status=status,
+        channel=channel,
+        received_at=received_at,
+        submitted_at=submitted_at,
+        due_at=due_at,
+        ended_at=ended_at,
+        returned_at=returned_at,
+        paid_online=paid_online,
+        fee_total=fee_total,
+        digitised=digitised,
+        has_e_result=has_e_result,
+        synced=sync_state == SyncState.SYNCED,
+        has_complaint=has_complaint,
+        applicant_id_number=applicant_id_number,
+        supplements=supplements.get(pk, ()),
+        versions=versions,
+    )
+
+
+def fact_from_row(row: DossierFact) -> Fact:
+    return Fact(**{name: getattr(row, name) for name in FACT_FIELDS})
+
+
+def _fact_model(dossier_id: int, fact: Fact) -> DossierFact:
+    return DossierFact(
+        dossier_id=dossier_id, irregular=fact.irregular, **{name: getattr(fact, name) for name in FACT_FIELDS}
+    )
+
+
+# --- writing rollups -------------------------------------------------------------------------------------
+
+
+def _lock_for_refresh() -> None:
+    """Wait for a running rebuild (which holds SHARE ROW EXCLUSIVE on the facts) and keep it out meanwhile."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {DossierFact._meta.db_table} IN ROW EXCLUSIVE MODE")
+
+
+def _expand(delta: Counter[Key]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    counts: Counter[tuple[Any, ...]] = Counter()
+    spans: Counter[tuple[Any, ...]] = Counter()
+    for key, value in delta.items():
+        if not value:
+            continue
+        if key[0] == "c":
+            _, metric, unit, procedure, day = key
+            for grain, start in grain_days(day):
+                counts[grain, int(metric), start, unit, procedure] += value
+        else:
+            _, unit, r_day, c_day = key
+            spans[r_day, c_day, unit] += value
+    # A fixed order of rows: two refreshes touching the same rows lock them in the same order (no deadlock).
+    return (
+        sorted((*k, v) for k, v in counts.items() if v),
+        sorted((*k, v) for k, v in spans.items() if v),
+    )
+
+
+def _upsert_add(
+    table: str, columns: Sequence[str], conflict: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE SET value = value + excluded.value (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    adapt = connection.ops.adapt_datefield_value
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
+    conflict_list = ", ".join(quote(c) for c in conflict)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            params: list[Any] = []
+            for row in chunk:
+                params.extend(adapt(v) if isinstance(v, date) else v for v in row)
+            # Table and column names come from the models; every value is a parameter.
+            values = ", ".join([placeholders] * len(chunk))
+            sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES {values} "  # noqa: S608
+            sql += f"ON CONFLICT ({conflict_list}) DO UPDATE SET {quote('value')} = "
+            sql += f"{quote(table)}.{quote('value')} + excluded.{quote('value')}"
+            cursor.execute(sql, params)
+
+
+def rollups_apply(delta: Counter[Key]) -> None:
+    """Add ``delta`` (contribution key → +n/−n) to the rollup rows. Precondition: inside the transaction that
+    also writes the facts the delta comes from."""
+    counts, spans = _expand(delta)
+    _upsert_add(
+        KpiCount._meta.db_table,
+        ("grain", "metric", "day", "unit_id", "procedure_id", "value"),
+        ("grain", "metric", "day", "unit_id", "procedure_id"),
+        counts,
+    )
+    _upsert_add(
+        KpiSpanCount._meta.db_table,
+        ("r_day", "c_day", "unit_id", "value"),
+        ("r_day", "c_day", "unit_id"),
+        spans,
+    )
+
+
+def facts_refresh(*, dossier_ids: Iterable[int]) -> int:
+    """Recompute the facts of these dossiers and move the rollups by the difference. Idempotent.
+
+    Locks the dossier rows, then their fact rows, in id order, in one transaction. Returns how many facts
+    changed.
+    """
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        _lock_for_refresh()
+        rows = list(
+            Dossier.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list(*DOSSIER_FIELDS)
+        )
+        old_rows = {
+            row.dossier_id: row
+            for row in DossierFact.objects.select_for_update().filter(dossier_id__in=ids).order_by("pk")
+        }
+        supplements = _supplements_by_dossier(ids)
+        versions = versions_lookup({row[2] for row in rows})
+        new_facts = {row[0]: _fact_of_row(row, supplements, versions) for row in rows}
+        delta: Counter[Key] = Counter()
+        changed = 0
+        to_delete: list[int] = []
+        for dossier_id in ids:
+            old_row = old_rows.get(dossier_id)
+            old = fact_from_row(old_row) if old_row is not None else None
+            new = new_facts.get(dossier_id)
+            if old == new:
+                continue
+            changed += 1
+            delta.update(contributions(new))
+            delta.subtract(contributions(old))
+            if new is None:
+                to_delete.append(dossier_id)
+            else:
+                _fact_model(dossier_id, new).save(force_insert=old_row is None)
+        if to_delete:
+            DossierFact.objects.filter(dossier_id__in=to_delete).delete()
+        rollups_apply(delta)
+    return changed
+
+
+def facts_refresh_procedure(*, procedure_id: int) -> int:
+    """After a catalogue change: the version-dependent flags of this procedure's dossiers may have moved."""
+    ids = list(Dossier.objects.filter(procedure_id=procedure_id).values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), 2000):
+        changed += facts_refresh(dossier_ids=ids[start : start + 2000])
+    return changed
+
+
+# --- full rebuild ----------------------------------------------------------------------------------------
+
+
+def _iter_dossier_rows(batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    last = 0
+    while True:
+        rows = list(Dossier.objects.filter(pk__gt=last).order_by("pk").values_list(*DOSSIER_FIELDS)[:batch])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def _bulk_insert(model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert many rows: COPY on PostgreSQL (several times faster than INSERT for millions), else bulk_create."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=2000
+        )
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+FACT_COLUMNS = ("dossier_id", "irregular", *FACT_FIELDS)
+
+
+def _fact_tuple(dossier_id: int, fact: Fact) -> tuple[Any, ...]:
+    return (dossier_id, fact.irregular, *(getattr(fact, name) for name in FACT_FIELDS))
+
+
+def rollups_rebuild(*, batch: int = 20000, progress: Callable[[int], None] | None = None) -> int:
+    """Recompute every fact and rollup from the dossiers, in one transaction. Returns the number of facts.
+
+    Safe to run at any time and again: the result depends only on the dossiers and the catalogue. On
+    PostgreSQL it holds SHARE ROW EXCLUSIVE on the facts, so concurrent refreshes wait and then apply their
+    difference on top of the rebuilt rows.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {DossierFact._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        DossierFact.objects.all().delete()
+        KpiCount.objects.all().delete()
+        KpiSpanCount.objects.all().delete()
+        versions = versions_lookup()
+        supplements = _supplements_by_dossier(None)
+        day_counts: Counter[Key] = Counter()
+        written = 0
+        for rows in _iter_dossier_rows(batch):
+            facts = []
+            for row in rows:
+                fact = _fact_of_row(row, supplements, versions)
+                if fact is None:
+                    continue
+                facts.append(_fact_tuple(row[0], fact))
+                day_counts.update(contributions(fact))
+            _bulk_insert(DossierFact, FACT_COLUMNS, facts)
+            written += len(facts)
+            if progress is not None:
+                progress(written)
+        counts, spans = _expand(day_counts)
+        _bulk_insert(KpiCount, ("grain", "metric", "day", "unit_id", "procedure_id", "value"), counts)
+        _bulk_insert(KpiSpanCount, ("r_day", "c_day", "unit_id", "value"), spans)
+    logger.info("rollups rebuilt: %s facts", written)
+    return written
