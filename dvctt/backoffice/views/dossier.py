@@ -38,6 +38,13 @@ def _id_number(user: User, dossier: Dossier) -> str:
     return mask_id(dossier.applicant_id_number)
 
 
+def _event_note(payload: dict[str, Any]) -> str:
+    for key in ("reasons", "reason", "content", "note"):
+        if payload.get(key):
+            return str(payload[key])
+    return ""
+
+
 def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
     """Everything the dossier page shows, in a fixed number of queries (pinned by a test)."""
     events = list(dossier.events.order_by("seq"))
@@ -50,11 +57,26 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
     now = timezone.now()
     paused = deadlines.paused_time(dossier=dossier, until=now)
     soon = inbox.due_soon_limit(now=now)
-    payments = [e for e in events if e.action in ("request_financial_obligation", "record_payment")]
+    payments = [
+        {
+            "event": e,
+            "amount": e.payload.get("amount", 0),
+            "note": _event_note(e.payload) or e.payload.get("reference", ""),
+        }
+        for e in events
+        if e.action in ("request_financial_obligation", "record_payment")
+    ]
     return {
         "dossier": dossier,
         "id_number": _id_number(user, dossier),
-        "events": events,
+        "events": [
+            {
+                "event": e,
+                "label": MOVES[e.action].label if e.action in MOVES else e.action,
+                "note": _event_note(e.payload),
+            }
+            for e in events
+        ],
         "components": [f for f in files if f.kind == DossierFile.Kind.COMPONENT],
         "supplement_files": [f for f in files if f.kind == DossierFile.Kind.SUPPLEMENT],
         "results": [f for f in files if f.kind == DossierFile.Kind.RESULT],

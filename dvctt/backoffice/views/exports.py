@@ -51,7 +51,9 @@ def _headers() -> list[str]:
     ]
 
 
-def _xlsx(*, user: User, title: str, rows: Iterable[tuple[Any, ...]], filename: str) -> FileResponse:
+def _xlsx(
+    *, user: User, title: str, sheet_name: str, rows: Iterable[tuple[Any, ...]], filename: str
+) -> FileResponse:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -59,7 +61,7 @@ def _xlsx(*, user: User, title: str, rows: Iterable[tuple[Any, ...]], filename: 
     channels = dict(Channel.choices)
     statuses = dict(Status.choices)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    sheet = book.create_sheet(title=sheet_name[:31])
     bold = Font(bold=True)
     heading = WriteOnlyCell(sheet, value=title)
     heading.font = bold
@@ -130,6 +132,7 @@ def export_late(request: HttpRequest) -> FileResponse:
     return _xlsx(
         user=user,
         title=_("Hồ sơ quá hạn"),
+        sheet_name=_("Hồ sơ quá hạn"),
         rows=inbox.export_late_rows(user=user, now=now),
         filename=f"ho-so-qua-han-{timezone.localdate():%Y%m%d}.xlsx",
     )
@@ -147,6 +150,7 @@ def export_received(request: HttpRequest) -> HttpResponseBase:
         user=user,
         title=_("Hồ sơ tiếp nhận %(start)s – %(end)s")
         % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+        sheet_name=_("Hồ sơ tiếp nhận"),
         rows=inbox.export_received_rows(user=user, start=start, end=end),
         filename=f"ho-so-tiep-nhan-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
     )
