@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from dvctt.accounts import views
 from dvctt.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -12,4 +13,6 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-ky/", views.signup, name="signup"),
+    path("tai-khoan/", views.profile, name="profile"),
 ]

@@ -1,6 +1,8 @@
 """Writes on dossiers. Adapters (views, API, commands, tasks) call these and nothing else."""
 
 from dvctt.dossiers.services.core import dossier_changed, transition_apply
+from dvctt.dossiers.services.feedback import dossier_complain
+from dvctt.dossiers.services.payments import dossier_pay_fees
 from dvctt.dossiers.services.processing import (
     FileUpload,
     ResultDocument,
@@ -42,10 +44,12 @@ __all__ = [
     "dossier_apologise",
     "dossier_approve",
     "dossier_changed",
+    "dossier_complain",
     "dossier_expire_supplement",
     "dossier_forward",
     "dossier_intake",
     "dossier_mark_uncollected",
+    "dossier_pay_fees",
     "dossier_rate",
     "dossier_receive",
     "dossier_record_payment",

@@ -1,0 +1,78 @@
+"""Payment transactions (one per attempt to pay) and every callback the gateway sent, kept as received."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentPurpose(models.TextChoices):
+    FEES = "fees", _("Phí, lệ phí")
+    OBLIGATION = "obligation", _("Nghĩa vụ tài chính")
+
+
+class PaymentState(models.TextChoices):
+    PENDING = "pending", _("Chờ thanh toán")
+    PAID = "paid", _("Đã thanh toán")
+    FAILED = "failed", _("Không thành công")
+
+
+class PaymentTransaction(models.Model):
+    order_id = models.CharField(_("mã giao dịch"), max_length=40, unique=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="payments"
+    )
+    purpose = models.CharField(_("nội dung"), max_length=12, choices=PaymentPurpose.choices)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=PaymentState.choices, default=PaymentState.PENDING
+    )
+    gateway = models.CharField(_("cổng thanh toán"), max_length=40)
+    gateway_reference = models.CharField(_("mã giao dịch của cổng"), max_length=64, blank=True)
+    result_code = models.CharField(max_length=8, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giao dịch thanh toán")
+        verbose_name_plural = _("giao dịch thanh toán")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A dossier's fees are paid once: two paid transactions for one purpose would charge twice.
+            models.UniqueConstraint(
+                fields=["dossier", "purpose"], condition=Q(state="paid"), name="payment_paid_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.amount} đ ({self.state})"
+
+
+class CallbackVerdict(models.TextChoices):
+    ACCEPTED = "accepted", _("Chấp nhận")
+    DUPLICATE = "duplicate", _("Trùng lặp, đã xử lý")
+    REFUSED = "refused", _("Từ chối")
+
+
+class PaymentCallback(models.Model):
+    """Append-only record of what the gateway sent to the IPN endpoint, and what the platform made of it."""
+
+    transaction = models.ForeignKey(
+        PaymentTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    params = models.JSONField(default=dict)
+    verdict = models.CharField(max_length=10, choices=CallbackVerdict.choices)
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.verdict}"
