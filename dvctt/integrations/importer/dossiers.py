@@ -250,7 +250,10 @@ class DossierImporter:
             }
         new = [d for d in batch if d.code not in existing]
         ids = self.ids.take(len(new))
-        rows, supplements, files, events = [], [], [], []
+        rows: list[list] = []
+        supplements: list[list] = []
+        files: list[list] = []
+        events: list[list] = []
         for d, pk in zip(new, ids, strict=True):
             values = self.values(d)
             values["id"] = pk

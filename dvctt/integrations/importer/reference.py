@@ -318,7 +318,9 @@ def import_officials(
     officials: list[Official], unit_ids: dict[str, int], report: ImportReport, add: AddIssue
 ) -> None:
     file = FILE_NAMES["officials"]
-    existing = {(o.national_id, o.unit_id, o.valid_from): o for o in OfficialRow.objects.all()}
+    existing: dict[tuple, OfficialRow] = {
+        (o.national_id, o.unit_id, o.valid_from): o for o in OfficialRow.objects.all()
+    }
     seen: dict[tuple, int] = {}
     new: list[OfficialRow] = []
     changed: list[OfficialRow] = []
@@ -351,6 +353,7 @@ def import_officials(
                 add(x)
             report.count("officials", "skipped")
             continue
+        assert unit_id is not None  # else reported above
         seen[key] = o.line
         values = official_values(o)
         row = existing.get(key)
