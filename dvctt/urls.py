@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("dvctt.accounts.api_urls")),
     path("", include("dvctt.dossiers.api_urls")),
     path("", include("dvctt.monitoring.api_urls")),
+    path("", include("dvctt.plans.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("dvctt.accounts.urls")),
     path("mot-cua/", include("dvctt.backoffice.urls")),
     path("theo-doi/", include("dvctt.monitoring.urls")),
+    path("ke-hoach/", include("dvctt.plans.urls")),
     path("", include("dvctt.portal.urls")),
 ]
 

@@ -54,7 +54,7 @@ FORECASTABLE = frozenset(
 
 def plan_list() -> QuerySet[Plan]:
     return Plan.objects.annotate(
-        target_count=Count("targets"),
+        province_target_count=Count("targets", filter=Q(targets__unit__isnull=True)),
         unit_target_count=Count("targets", filter=Q(targets__unit__isnull=False)),
     ).order_by("-start_year", "decision_number")
 
@@ -176,12 +176,18 @@ def check_period(date_from: date, date_to: date) -> None:
         )
 
 
+class KpiUnavailable(DomainError):
+    code = "kpi_unavailable"
+    http_status = 503
+
+
 def _kpi_engine() -> Callable[..., dict[str, Any]]:
     try:
         module = importlib.import_module("dvctt.monitoring.kpi")
     except ModuleNotFoundError:
-        raise DomainError(_("Chưa có bộ tính chỉ số từ cơ sở dữ liệu."), code="kpi_unavailable") from None
-    return module.kpi_compute  # type: ignore[no-any-return]
+        raise KpiUnavailable(_("Chưa có bộ tính chỉ số từ cơ sở dữ liệu.")) from None
+    engine: Callable[..., dict[str, Any]] = module.kpi_compute
+    return engine
 
 
 def kpis_for(*, date_from: date, date_to: date, units_mode: str = "period") -> dict[str, Any]:
