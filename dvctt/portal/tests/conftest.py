@@ -6,25 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from dvctt.accounts.models import Role, User
-from dvctt.dossiers.tests.conftest import (  # noqa: F401 - fixtures
-    GOOD_FORM,
-    PDF,
-    calendar_seeded,
-    citizen,
-    foreign_officer,
-    leader,
-    one_stop,
-    other_unit,
-    pdf_upload,
-    procedure,
-    processing,
-    received,
-    specialist,
-    submission,
-    submitted,
-    unit,
-    vn,
-)
+from dvctt.dossiers.tests.conftest import *  # noqa: F403 - the dossier fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +22,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def online_procedure(procedure, unit):  # noqa: F811 - fixtures imported above
+def online_procedure(procedure, unit):
     """The dossier fixtures' procedure with two components (one required) and a unit with contacts."""
     from dvctt.catalog.models import DossierComponent
 

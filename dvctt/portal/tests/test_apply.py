@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from dvctt.dossiers.models import Dossier, DossierFile
+from dvctt.dossiers.tests.conftest import PDF
 from dvctt.portal.models import ApplicationDraft, DraftFile
-from dvctt.portal.tests.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
