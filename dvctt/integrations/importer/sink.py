@@ -41,6 +41,7 @@ class TableSink:
                 self.time_positions.add(i)
             template.append(value)
         self.template = [self._adapt(i, v) for i, v in enumerate(template)]
+        self._special: set[int] | None = None
 
     def _adapt(self, position: int, value: Any) -> Any:
         if value is None:
@@ -55,10 +56,11 @@ class TableSink:
     def row(self, values: dict[str, Any]) -> list[Any]:
         row = self.template.copy()
         index = self.index
-        adapt = self._adapt
+        special = self.json_positions | self.time_positions if self._special is None else self._special
+        self._special = special
         for attname, value in values.items():
             i = index[attname]
-            row[i] = adapt(i, value)
+            row[i] = self._adapt(i, value) if i in special and value is not None else value
         return row
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> None:

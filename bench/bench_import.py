@@ -1,0 +1,120 @@
+"""Import speed: the sample folder with its dossiers multiplied to N lines (new codes), into an empty database.
+
+.venv/bin/python bench/bench_import.py [--lines 1000000] [--backend sqlite|postgresql|both] [--shared DIR]
+
+PostgreSQL uses a scratch database ``bench_dvctt_import`` (dropped and recreated) on
+postgres://postgres@127.0.0.1:5432; SQLite a temporary file. Each backend runs in its own process (Django's
+settings are per process); the peak memory is that process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("DVCTT_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "bench_dvctt_import"
+
+
+def make_folder(shared: Path, lines: int, folder: Path) -> None:
+    source = shared / "data" / "sample" / "interchange"
+    for name in ("agencies.jsonl", "procedures.jsonl", "officials.jsonl"):
+        shutil.copy(source / name, folder / name)
+    objects = [
+        json.loads(x) for x in (source / "dossiers.jsonl").read_text(encoding="utf-8").splitlines() if x
+    ]
+    with (folder / "dossiers.jsonl").open("w", encoding="utf-8") as stream:
+        written, copy = 0, 0
+        while written < lines:
+            for obj in objects:
+                if written >= lines:
+                    break
+                line = {**obj, "MaHoSo": f"{obj['MaHoSo']}-{copy}"}
+                if obj.get("HoSoCha"):
+                    line["HoSoCha"] = f"{obj['HoSoCha']}-{copy}"
+                stream.write(json.dumps(line, ensure_ascii=False))
+                stream.write("\n")
+                written += 1
+            copy += 1
+
+
+def child(folder: str, rebuild: bool) -> None:
+    """Runs in the child process, with DATABASE_URL set: migrate, import, report."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import dvctt.integrations.importer.service as service
+
+    if not rebuild:
+        service._rebuild_rollups = lambda report: None  # type: ignore[assignment]
+    started = time.perf_counter()
+    report = service.interchange_import(folder=folder)
+    elapsed = time.perf_counter() - started
+    assert report.committed and not report.issues, report.issues[:5]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    count = report.counts["dossiers"]["created"]
+    print(json.dumps({"lines": count, "seconds": round(elapsed, 1), "peak_mb": round(peak_mb)}))
+
+
+def run(backend: str, folder: Path, rebuild: bool) -> dict:
+    env = dict(os.environ, DVCTT_TESTING="0", DVCTT_DEBUG="0")
+    tmp = None
+    if backend == "postgresql":
+        base = f"{PG_SERVER}/postgres"
+        for sql in (f"DROP DATABASE IF EXISTS {PG_NAME}", f"CREATE DATABASE {PG_NAME}"):
+            subprocess.run(["psql", base, "-qc", sql], check=True)
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
+    else:
+        tmp = tempfile.mkdtemp()
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), *(["--rebuild"] if rebuild else [])],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if tmp:
+        shutil.rmtree(tmp)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--rebuild", action="store_true", help="include the KPI rollup rebuild")
+    parser.add_argument("--shared", default=os.environ.get("DVCTT_SHARED_DIR") or str(ROOT.parent / "shared"))
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.rebuild)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        make_folder(Path(args.shared), args.lines, Path(folder))
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            result = run(backend, Path(folder), args.rebuild)
+            rate = result["lines"] / result["seconds"]
+            print(
+                f"{backend}: {result['lines']:,} dossier lines in {result['seconds']} s = {rate:,.0f} lines/s, "
+                f"peak {result['peak_mb']} MB" + (" (with rollup rebuild)" if args.rebuild else "")
+            )
+
+
+if __name__ == "__main__":
+    main()
