@@ -37,11 +37,58 @@ def test_home_renders_search_form_that_gets_the_procedure_list(client: Client) -
         assert f'href="{procedures_url}?q=khai%20sinh"' in html
 
 
-def test_home_costs_no_query_for_an_anonymous_visitor(client: Client, django_assert_num_queries: Any) -> None:
-    # Given the catalogue may be empty or huge, the home page reads nothing from the database
+def test_home_costs_no_query_for_an_anonymous_visitor_once_warm(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    # Given the figures, popular procedures, fields and unit counts were computed once (cached five minutes)
+    client.get(reverse("portal:home"))
+    # Then the next visitors cost no database query, however big the catalogue is
     with django_assert_num_queries(0):
         response = client.get(reverse("portal:home"))
     assert response.status_code == 200
+
+
+def test_home_shows_headline_figures_from_the_kpi_engine(client: Client, monkeypatch: Any) -> None:
+    from dvctt.monitoring import kpi
+
+    calls = []
+
+    def fake(**kwargs: Any) -> dict[str, Any]:
+        calls.append(kwargs)
+        return {"province": {"online_dossier_rate": {"value": 0.8123}, "on_time_rate": {"value": 0.95}}}
+
+    monkeypatch.setattr(kpi, "kpi_compute", fake)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "81,2%" in html and "95,0%" in html
+    assert calls[0]["date_from"].month == 1 and calls[0]["date_from"].day == 1
+    client.get(reverse("portal:home"))
+    assert len(calls) == 1  # cached
+
+
+def test_home_renders_without_figures_when_the_engine_fails(client: Client, monkeypatch: Any) -> None:
+    from dvctt.monitoring import kpi
+
+    def broken(**kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError("rollups missing")
+
+    monkeypatch.setattr(kpi, "kpi_compute", broken)
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "hồ sơ được nộp trực tuyến" not in response.content.decode()
+
+
+def test_home_lists_popular_online_procedures_and_fields(
+    client: Client, procedure: Any, unit: Any, citizen: Any
+) -> None:
+    from dvctt.dossiers import services
+    from dvctt.dossiers.tests.conftest import submission
+
+    # Given a dossier submitted today for an online procedure
+    services.dossier_submit(actor=citizen, submission=submission(unit))
+    html = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("portal:procedure_detail", args=["1.001193"])}">Đăng ký khai sinh</a>' in html
+    assert "Toàn trình" in html
+    assert "Sở" in html  # unit counts by level
 
 
 def test_shell_has_skip_link_landmarks_and_login(client: Client) -> None:

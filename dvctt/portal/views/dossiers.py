@@ -229,7 +229,12 @@ class ComplaintForm(forms.Form):
         initial=ComplaintKind.COMPLAINT,
     )
     subject = forms.CharField(label=gettext_lazy("Tiêu đề"), max_length=255)
-    content = forms.CharField(label=gettext_lazy("Nội dung"), widget=forms.Textarea(attrs={"rows": 6}))
+    content = forms.CharField(
+        label=gettext_lazy("Nội dung"),
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"min_length": gettext_lazy("Nội dung: hãy mô tả rõ, ít nhất 10 ký tự.")},
+    )
 
 
 @login_required
