@@ -142,6 +142,16 @@ def inbox_filter(qs: QuerySet[Dossier], *, filters: InboxFilters, now: datetime,
 class InboxCounts:
     by_status: dict[int, int] = field(default_factory=dict)
     by_due: dict[str, int] = field(default_factory=dict)
+    #: (status, due colour) → count: lets the list know its length without a second COUNT(*).
+    by_status_due: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def count_for(self, *, status: int | None, due: str) -> int:
+        """How many rows a list filtered by status and/or due colour holds (no query)."""
+        if not due:
+            return self.by_status.get(status, 0) if status else self.total
+        if status:
+            return self.by_status_due.get((status, due), 0)
+        return self.by_due.get(due, 0)
 
     @property
     def total(self) -> int:
@@ -162,14 +172,16 @@ def inbox_counts(qs: QuerySet[Dossier], *, now: datetime, soon: datetime) -> Inb
     )
     counts = InboxCounts(by_due=dict.fromkeys(DUE_STATES, 0))
     for row in rows:
-        counts.by_status[row["status"]] = row["n"]
-        counts.by_due[LATE] += row["late"]
-        counts.by_due[DUE_SOON] += row["soon"]
-        counts.by_due[ON_TRACK] += row["on_track"]
-        if row["status"] in (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION):
-            counts.by_due[PAUSED] += row["n"]
+        status = row["status"]
+        per_due = {LATE: row["late"], DUE_SOON: row["soon"], ON_TRACK: row["on_track"], PAUSED: 0, NO_DUE: 0}
+        if status in (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION):
+            per_due[PAUSED] = row["n"]
         else:
-            counts.by_due[NO_DUE] += row["n"] - row["late"] - row["soon"] - row["on_track"]
+            per_due[NO_DUE] = row["n"] - row["late"] - row["soon"] - row["on_track"]
+        counts.by_status[status] = row["n"]
+        for key, n in per_due.items():
+            counts.by_due[key] += n
+            counts.by_status_due[(status, key)] = n
     return counts
 
 
