@@ -34,7 +34,7 @@ def parse_percent(text: str) -> Decimal:
     except ArithmeticError:
         raise forms.ValidationError(_("“%(v)s” không phải là số."), params={"v": text}) from None
     if not number.is_finite() or number < 0 or number > 100:
-        raise forms.ValidationError(_("Giá trị phải từ 0 đến 100 (%%)."))
+        raise forms.ValidationError(_("Giá trị phải từ 0 đến 100 (%)."))
     return (number / 100).quantize(Decimal("0.0001"))
 
 

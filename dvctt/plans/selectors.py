@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dvctt.agencies.models import Unit
+from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.common.errors import DomainError, NotFoundError
 from dvctt.monitoring.indicators import BY_CODE
 from dvctt.plans.index_config import default_index_config
@@ -35,6 +35,7 @@ from dvctt.plans.scores import (
 from dvctt.plans.sheets import UnitInfo, plan_indicators
 
 UNITS_MODES = ("period", "current")
+LEVEL_ORDER: dict[str, int] = {UnitLevel.PROVINCE: 0, UnitLevel.DEPARTMENT: 1, UnitLevel.DISTRICT: 2, UnitLevel.COMMUNE: 3}
 #: Indicators whose monthly counts add up to the year's (dossiers received or completed in the period). The
 #: catalogue, officials, service pairs and to-process counts are snapshots or distinct sets: no forecast.
 FORECASTABLE = frozenset(
@@ -75,7 +76,7 @@ def units_active_in(*, year: int) -> QuerySet[Unit]:
     """Units that exist on some day of ``year`` (a district ended on 30/06/2025 still has 2025 targets)."""
     return Unit.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1)), valid_from__lte=date(year, 12, 31)
-    ).order_by("level", "code")
+    ).order_by("code")
 
 
 def unit_infos() -> dict[str, UnitInfo]:
@@ -107,7 +108,7 @@ def target_grid(*, plan: Plan, year: int) -> TargetGrid:
     indicators = plan_indicators()
     targets = list(targets_of(plan=plan, year=year))
     by_key = {(t.unit.code if t.unit else None, t.indicator): t for t in targets}
-    units = list(units_active_in(year=year))
+    units = sorted(units_active_in(year=year), key=lambda u: (LEVEL_ORDER.get(u.level, 9), u.code))
     known = {u.code for u in units}
     units += sorted({t.unit for t in targets if t.unit and t.unit.code not in known}, key=lambda u: u.code)
     rows = [GridRow(None, _("Toàn tỉnh"), "")]

@@ -235,7 +235,11 @@ def par_rules(request: HttpRequest) -> HttpResponse:
         year = 0
     if not 2000 <= year <= 2100:
         raise Http404(_("Năm không hợp lệ."))
-    formset = ParFormSet(request.POST or None, initial=_par_initial(year), prefix="tc")
+    # Initial rows only for the blank form: compared with posted rows they would make unchanged rows "empty".
+    if request.method == "POST":
+        formset = ParFormSet(request.POST, prefix="tc")
+    else:
+        formset = ParFormSet(initial=_par_initial(year), prefix="tc")
     status = 200
     if request.method == "POST":
         if request.POST.get("copy_from"):
