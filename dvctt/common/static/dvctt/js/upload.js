@@ -77,11 +77,15 @@
     row.appendChild(bar);
     status.appendChild(row);
 
+    // The bytes are read once into memory: a retry must not depend on the picked file still being readable
+    // (the input is cleared, and some browsers refuse to re-read a file after a failed upload).
+    var payload = file;
+
     function attempt() {
       var body = new FormData();
       body.append("csrfmiddlewaretoken", csrf);
       body.append("component", field.getAttribute("data-component"));
-      body.append("file", file, file.name);
+      body.append("file", payload, file.name);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("action") || window.location.href);
       xhr.setRequestHeader("Accept", "application/json");
@@ -116,7 +120,14 @@
       };
       xhr.send(body);
     }
-    attempt();
+    if (file.arrayBuffer) {
+      file.arrayBuffer().then(function (buffer) {
+        payload = new Blob([buffer], { type: file.type });
+        attempt();
+      }, attempt);
+    } else {
+      attempt();
+    }
   }
 
   var inputs = form.querySelectorAll(".upload-field input[type=file]");
