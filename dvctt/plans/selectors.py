@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,12 @@ from dvctt.plans.scores import (
 from dvctt.plans.sheets import UnitInfo, plan_indicators
 
 UNITS_MODES = ("period", "current")
-LEVEL_ORDER: dict[str, int] = {UnitLevel.PROVINCE: 0, UnitLevel.DEPARTMENT: 1, UnitLevel.DISTRICT: 2, UnitLevel.COMMUNE: 3}
+LEVEL_ORDER: dict[str, int] = {
+    UnitLevel.PROVINCE: 0,
+    UnitLevel.DEPARTMENT: 1,
+    UnitLevel.DISTRICT: 2,
+    UnitLevel.COMMUNE: 3,
+}
 #: Indicators whose monthly counts add up to the year's (dossiers received or completed in the period). The
 #: catalogue, officials, service pairs and to-process counts are snapshots or distinct sets: no forecast.
 FORECASTABLE = frozenset(
@@ -68,7 +73,10 @@ def plan_get(*, plan_id: int) -> Plan:
 
 
 def targets_of(*, plan: Plan, year: int | None = None) -> QuerySet[Target]:
-    qs = plan.targets.select_related("unit").order_by("year", "unit__code", "indicator")
+    # The province's row (no unit) first on every database (PostgreSQL sorts NULL last by default).
+    qs = plan.targets.select_related("unit").order_by(
+        "year", F("unit__code").asc(nulls_first=True), "indicator"
+    )
     return qs if year is None else qs.filter(year=year)
 
 
