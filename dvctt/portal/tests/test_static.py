@@ -46,7 +46,7 @@ def test_stylesheets_load_nothing_from_outside() -> None:
     # Given every stylesheet the shell links to
     html = Client().get(reverse("portal:home")).content.decode()
     paths = _stylesheet_paths(html)
-    assert paths == ["dvctt/site.css"]
+    assert paths == ["dvctt/site.css", "dvctt/portal.css"]
     for path in paths:
         found = finders.find(path)
         assert found, path
@@ -73,3 +73,11 @@ def test_home_page_weight_within_budget(client: Client, capsys: pytest.CaptureFi
         print(f"\nhome page weight: HTML {len(html)} B + CSS {len(css)} B = {raw} B raw, {compressed} B gzip")
     # Then the total stays within budget (a phone on a 3G link in a mountain commune)
     assert raw <= HOME_BUDGET_BYTES
+
+
+def test_upload_script_is_served_and_self_contained(client: Client) -> None:
+    response = client.get("/static/dvctt/js/upload.js")
+    assert response.status_code == 200
+    script = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "XMLHttpRequest" in script
+    assert _external(re.findall(r"(?:https?:)?//[^\s\"'<>]+", script)) == []
