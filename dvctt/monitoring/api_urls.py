@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dvctt.monitoring import api
+
+urlpatterns = [
+    path("kpi/", api.KpiApi.as_view(), name="kpi"),
+    path("kpi/restatements/", api.KpiRestatementsApi.as_view(), name="kpi_restatements"),
+]
