@@ -22,7 +22,9 @@ def _supplements(draw):
     requested = draw(st.lists(_times, max_size=2))
     out = []
     for moment in requested:
-        answered = draw(st.none() | st.timedeltas(timedelta(0), timedelta(days=5)).map(lambda d, m=moment: m + d))
+        answered = draw(
+            st.none() | st.timedeltas(timedelta(0), timedelta(days=5)).map(lambda d, m=moment: m + d)
+        )
         out.append((moment, answered))
     return out
 
