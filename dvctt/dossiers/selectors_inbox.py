@@ -300,7 +300,7 @@ EXPORT_FIELDS = (
 
 
 def export_late_rows(*, user: User, now: datetime) -> Iterator[tuple[Any, ...]]:
-    """Open dossiers past their appointment (running ones) and ended ones that ended after it, in scope."""
+    """Running dossiers (statuses 2 and 4) past their appointment, in scope, most overdue first."""
     qs = (
         dossiers_visible_to(user)
         .filter(_running() & Q(due_at__lte=now))
