@@ -7,19 +7,16 @@ from datetime import date
 
 import pytest
 
-from dvctt.integrations.interchange import read_folder
+from dvctt.integrations.importer import interchange_import
 from dvctt.monitoring.kpi import kpi_compute, official_model
-from dvctt.monitoring.rollups import rollups_rebuild
-from dvctt.monitoring.tests.loader import load_records
 from dvctt.monitoring.tests.test_reference_sample import _differences, expected_files, sample_dir
 
 
 @pytest.fixture
 def sample_in_db(db):
-    data = read_folder(sample_dir() / "interchange").data
-    load_records(data)
-    rollups_rebuild()
-    return data
+    # The real path: `dvctt import`'s service, which rebuilds the rollups after its transaction.
+    report = interchange_import(folder=sample_dir() / "interchange")
+    assert report.committed and not report.issues
 
 
 def _without(kpis: dict, indicator: str) -> dict:
