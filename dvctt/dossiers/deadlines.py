@@ -48,6 +48,14 @@ def paused_time(*, dossier: Dossier, until: datetime) -> timedelta:
     return total
 
 
+def completed_pauses(*, dossier: Dossier) -> timedelta:
+    """Total time of the supplement requests already answered."""
+    return sum(
+        (r.answered_at - r.requested_at for r in dossier.supplements.all() if r.answered_at is not None),
+        timedelta(),
+    )
+
+
 def effective_due(*, dossier: Dossier, until: datetime) -> datetime | None:
     """The appointment moved by the paused time: what the officer must beat."""
     if dossier.due_at is None:

@@ -366,7 +366,7 @@ class Generator:
             d.ended_at = received
             return
         due = self._due(received, version)
-        d.received_at, d.due_at, d.first_due_at = received, due, due
+        d.received_at, d.due_at, d.first_due_at, d.effective_due_at = received, due, due, due
         d.due_calendar_revision = self.calendar.revision
         sim.move("receive", received, due_at=due.isoformat() if due else None)
         at = self._after_working(received, rng.uniform(0.2, 2))
@@ -402,6 +402,8 @@ class Generator:
             request.answered_at = answered
             sim.move("answer_supplement", answered)
             paused = answered - asked
+            if d.effective_due_at is not None:
+                d.effective_due_at += paused
         if version.fees and rng.random() < 0.05:  # a financial obligation (tax, charge) before the result
             asked = self._after_working(at, rng.uniform(0.3, 0.6) * limit / 3600) + paused
             paid = asked + timedelta(hours=rng.uniform(2, 72))
@@ -427,6 +429,9 @@ class Generator:
                 )
                 sim.move("apologise", apology_at, new_due_at=new_due.isoformat())
                 d.due_at = new_due
+                d.effective_due_at = new_due + sum(
+                    (r.answered_at - r.requested_at for r in sim.supplements if r.answered_at), timedelta()
+                )
         if rng.random() < 0.01:
             asked = self._after_working(at, 1)
             if asked <= now and asked < end:
@@ -509,6 +514,7 @@ class Generator:
             received_at=at,
             due_at=d.due_at,
             first_due_at=d.due_at,
+            effective_due_at=d.effective_due_at,
             parent_code=d.code,
             is_test=d.is_test,
             sync_state=SyncState.NOT_REQUIRED,

@@ -104,6 +104,11 @@ class Dossier(models.Model):
         _("ngày hẹn trả"), null=True, blank=True
     )  # NgayHenTra (current appointment)
     first_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    # The appointment moved by the completed supplement pauses (due_at + Σ answered − requested): the time the
+    # unit must beat, consistent with how the late rule judges (spec/indicators.md). Kept by the services.
+    effective_due_at = models.DateTimeField(
+        _("hạn xử lý (đã tính thời gian tạm dừng)"), null=True, blank=True
+    )
     due_calendar_revision = models.PositiveIntegerField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ngày kết thúc xử lý"), null=True, blank=True)  # NgayKetThucXuLy
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)  # NgayTra
@@ -178,6 +183,12 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_open_due_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            # The inbox: a unit's open dossiers by the time they must be done.
+            models.Index(
+                fields=["unit", "effective_due_at"],
+                condition=Q(status__in=[1, 2, 4, 5, 6, 7, 9]),
+                name="dossier_open_unit_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

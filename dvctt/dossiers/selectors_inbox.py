@@ -1,10 +1,9 @@
 """Read-only queries of the back office: the inbox, its counts, the leader's watch list, search and exports.
 
 Everything starts from :func:`dvctt.dossiers.selectors.dossiers_visible_to`, so a list never shows a dossier the
-reader may not open. Due colours are computed in SQL from the stored appointment (``due_at``), as the periodic
-watch does, so the counts are one grouped query and the list can sort on the ``(status, due_at)`` index.
-The stored appointment ignores supplement pauses; the colour can therefore turn earlier than the effective due
-time (``deadlines.effective_due``, shown on the dossier page), never later.
+reader may not open. Due colours are computed in SQL from ``effective_due_at`` (the appointment moved by answered
+supplement pauses, the time the late rule judges against), as the periodic watch does, so the counts are one
+grouped query and the list can sort on the partial ``(unit, effective_due_at)`` index of open dossiers.
 """
 
 from __future__ import annotations
@@ -49,8 +48,8 @@ NO_DUE = "none"
 DUE_STATES = (LATE, DUE_SOON, ON_TRACK, PAUSED, NO_DUE)
 
 SORTS = {
-    "due": (F("due_at").asc(nulls_last=True), "id"),
-    "-due": (F("due_at").desc(nulls_last=True), "-id"),
+    "due": (F("effective_due_at").asc(nulls_last=True), "id"),
+    "-due": (F("effective_due_at").desc(nulls_last=True), "-id"),
     "received": (F("received_at").asc(nulls_last=True), "id"),
     "-received": (F("received_at").desc(nulls_last=True), "-id"),
     "code": ("code",),
@@ -77,20 +76,20 @@ def due_soon_limit(*, now: datetime) -> datetime:
 
 
 def _running() -> Q:
-    return Q(status__in=list(RUNNING_STATUSES), due_at__isnull=False)
+    return Q(status__in=list(RUNNING_STATUSES), effective_due_at__isnull=False)
 
 
 def due_filter(state: str, *, now: datetime, soon: datetime) -> Q:
     if state == LATE:
-        return _running() & Q(due_at__lte=now)
+        return _running() & Q(effective_due_at__lte=now)
     if state == DUE_SOON:
-        return _running() & Q(due_at__gt=now, due_at__lte=soon)
+        return _running() & Q(effective_due_at__gt=now, effective_due_at__lte=soon)
     if state == ON_TRACK:
-        return _running() & Q(due_at__gt=soon)
+        return _running() & Q(effective_due_at__gt=soon)
     if state == PAUSED:
         return Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION])
     return ~Q(status__in=[*RUNNING_STATUSES, Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION]) | Q(
-        status__in=list(RUNNING_STATUSES), due_at__isnull=True
+        status__in=list(RUNNING_STATUSES), effective_due_at__isnull=True
     )
 
 
@@ -98,11 +97,11 @@ def due_state(dossier: Dossier, *, now: datetime, soon: datetime) -> str:
     """The colour of one row, by the same rules as :func:`due_filter`."""
     if dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION):
         return PAUSED
-    if dossier.status not in RUNNING_STATUSES or dossier.due_at is None:
+    if dossier.status not in RUNNING_STATUSES or dossier.effective_due_at is None:
         return NO_DUE
-    if dossier.due_at <= now:
+    if dossier.effective_due_at <= now:
         return LATE
-    if dossier.due_at <= soon:
+    if dossier.effective_due_at <= soon:
         return DUE_SOON
     return ON_TRACK
 
@@ -201,6 +200,7 @@ def inbox_rows(qs: QuerySet[Dossier], *, sort: str) -> QuerySet[Dossier]:
             "submitted_at",
             "received_at",
             "due_at",
+            "effective_due_at",
             "version",
             "procedure__code",
             "procedure_version__name",
@@ -239,9 +239,9 @@ class WatchGroup:
 
 def leader_watch(*, user: User, now: datetime, soon: datetime) -> tuple[list[WatchGroup], list[WatchGroup]]:
     """Late and nearly late dossiers of the leader's scope, by officer and by procedure (two grouped queries)."""
-    qs = dossiers_visible_to(user).filter(_running(), due_at__lte=soon)
-    late = Count("id", filter=Q(due_at__lte=now))
-    near = Count("id", filter=Q(due_at__gt=now))
+    qs = dossiers_visible_to(user).filter(_running(), effective_due_at__lte=soon)
+    late = Count("id", filter=Q(effective_due_at__lte=now))
+    near = Count("id", filter=Q(effective_due_at__gt=now))
     by_officer = [
         WatchGroup(
             key=row["assignee__username"] or "",
@@ -270,7 +270,9 @@ def leader_watch(*, user: User, now: datetime, soon: datetime) -> tuple[list[Wat
 
 
 def leader_watch_rows(*, user: User, now: datetime, soon: datetime, limit: int = 200) -> QuerySet[Dossier]:
-    return inbox_rows(dossiers_visible_to(user).filter(_running(), due_at__lte=soon), sort="due")[:limit]
+    return inbox_rows(dossiers_visible_to(user).filter(_running(), effective_due_at__lte=soon), sort="due")[
+        :limit
+    ]
 
 
 def unit_officers(*, unit_ids: set[int] | None, roles: tuple[str, ...]) -> QuerySet[User]:
@@ -303,8 +305,8 @@ def export_late_rows(*, user: User, now: datetime) -> Iterator[tuple[Any, ...]]:
     """Running dossiers (statuses 2 and 4) past their appointment, in scope, most overdue first."""
     qs = (
         dossiers_visible_to(user)
-        .filter(_running() & Q(due_at__lte=now))
-        .order_by("due_at", "id")
+        .filter(_running() & Q(effective_due_at__lte=now))
+        .order_by("effective_due_at", "id")
         .values_list(*EXPORT_FIELDS)
     )
     return qs.iterator(chunk_size=2000)

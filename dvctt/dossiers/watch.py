@@ -60,9 +60,13 @@ def dossier_watch(*, now: datetime | None = None) -> WatchReport:
     report = WatchReport()
     calendar = working_calendar()
     one_day_later = deadlines.add_working_seconds(now, 8 * 3600, calendar)
-    running = Dossier.objects.filter(status__in=list(RUNNING_STATUSES), due_at__isnull=False, is_test=False)
+    running = Dossier.objects.filter(
+        status__in=list(RUNNING_STATUSES), effective_due_at__isnull=False, is_test=False
+    )
 
-    soon = running.filter(due_at__gt=now, due_at__lte=one_day_later, due_soon_flagged_at__isnull=True)
+    soon = running.filter(
+        effective_due_at__gt=now, effective_due_at__lte=one_day_later, due_soon_flagged_at__isnull=True
+    )
     for dossier in soon.select_related("unit"):
         _remind_unit(
             dossier,
@@ -70,12 +74,15 @@ def dossier_watch(*, now: datetime | None = None) -> WatchReport:
                 "Hồ sơ %(code)s đến hạn trả kết quả lúc %(due)s. Nếu không kịp, đơn vị cần lập phiếu xin lỗi và "
                 "hẹn lại ngày trả trước thời hạn."
             )
-            % {"code": dossier.code, "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")},
+            % {
+                "code": dossier.code,
+                "due": timezone.localtime(dossier.effective_due_at).strftime("%H:%M %d/%m/%Y"),
+            },
         )
         report.due_soon += 1
     soon.update(due_soon_flagged_at=now)
 
-    late = running.filter(due_at__lte=now, overdue_flagged_at__isnull=True)
+    late = running.filter(effective_due_at__lte=now, overdue_flagged_at__isnull=True)
     report.overdue = late.update(overdue_flagged_at=now)
 
     expired = SupplementRequest.objects.filter(

@@ -154,6 +154,10 @@ def dossier_answer_supplement(
         stored = _store_files(dossier, DossierFile.Kind.SUPPLEMENT, files or [])
         if stored:
             change.set(dossier, digitised=True)
+        if dossier.effective_due_at is not None:
+            change.set(
+                dossier, effective_due_at=dossier.effective_due_at + (change.at - request.requested_at)
+            )
         change.payload.update(
             files=stored, paused_seconds=int((change.at - request.requested_at).total_seconds())
         )
@@ -245,6 +249,7 @@ def dossier_forward(
                 received_at=change.at,
                 due_at=dossier.due_at,
                 first_due_at=dossier.due_at,
+                effective_due_at=dossier.effective_due_at,
                 parent=dossier,
                 parent_code=dossier.code,
                 is_test=dossier.is_test,
@@ -528,7 +533,11 @@ def dossier_apologise(
             issued_by=actor,
         )
         change.payload.update(previous_due_at=dossier.due_at.isoformat(), new_due_at=new_due_at.isoformat())
-        change.set(dossier, due_at=new_due_at)
+        from dvctt.dossiers.deadlines import completed_pauses
+
+        change.set(
+            dossier, due_at=new_due_at, effective_due_at=new_due_at + completed_pauses(dossier=dossier)
+        )
         change.payload["reason"] = reason
 
     return transition_apply(

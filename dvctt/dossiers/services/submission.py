@@ -197,6 +197,7 @@ def dossier_receive(
             received_at=change.at,
             due_at=appointment.due,
             first_due_at=appointment.due,
+            effective_due_at=appointment.due,
             due_calendar_revision=appointment.calendar_revision,
         )
         change.payload.update(

@@ -220,6 +220,9 @@ class TestSupplement:
 
         assert paused_time(dossier=dossier, until=vn(2025, 3, 10)) == timedelta(days=1)
         assert effective_due(dossier=dossier, until=vn(2025, 3, 10)) == vn(2025, 3, 7, 9)
+        # The stored effective due moves with the answered pause; the appointment itself does not.
+        assert dossier.effective_due_at == vn(2025, 3, 7, 9)
+        assert dossier.due_at == vn(2025, 3, 6, 9)
 
     def test_supplement_answered_twice_is_refused(self, processing, specialist, citizen):
         services.dossier_request_supplement(dossier_id=processing.pk, actor=specialist, content="Bổ sung")
@@ -347,6 +350,7 @@ class TestApologyAndWithdrawal:
         assert dossier.first_due_at == vn(2025, 3, 6, 9)
         extension = dossier.extensions.get()
         assert (extension.previous_due_at, extension.new_due_at) == (vn(2025, 3, 6, 9), vn(2025, 3, 10, 9))
+        assert dossier.effective_due_at == vn(2025, 3, 10, 9)
 
     def test_apology_after_due_is_refused(self, processing, leader):
         before = snapshot(processing)

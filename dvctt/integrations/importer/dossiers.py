@@ -13,7 +13,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,26 @@ from .sink import IdAllocator, TableSink
 BATCH = 10_000
 FILE = FILE_NAMES["dossiers"]
 #: Derived columns: a line that leaves the record equal but changes one of these still updates the row.
-DERIVED = ("procedure_version_id", "receiving_unit_id", "has_e_result", "fee_total", "imported")
+DERIVED = (
+    "procedure_version_id",
+    "receiving_unit_id",
+    "has_e_result",
+    "fee_total",
+    "imported",
+    "effective_due_at",
+)
 MAX_TOTAL = 10**15
+
+
+def effective_due_at(due_at: Any, d: DossierRecord) -> Any:
+    """The appointment moved by the answered supplement requests (see Dossier.effective_due_at)."""
+    if due_at is None:
+        return None
+    paused = sum(
+        (s.completed_at - s.requested_at for s in d.supplements or () if s.requested_at and s.completed_at),
+        timedelta(),
+    )
+    return due_at + paused
 
 
 @dataclass
@@ -230,6 +248,7 @@ class DossierImporter:
         values["procedure_version_id"] = info.version_on(moment.date()) if moment else None
         values["unit_id"] = unit_id
         values["receiving_unit_id"] = unit_id
+        values["effective_due_at"] = effective_due_at(values["due_at"], d)
         if d.status in PAUSED_STATUSES or d.status == Status.WITHDRAWAL_REQUESTED:
             # So that the live workflow can resume an imported dossier that was waiting.
             values["resume_status"] = Status.PROCESSING
