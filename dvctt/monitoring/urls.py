@@ -1,7 +1,14 @@
-"""Dashboards for monitors, leaders and unit leaders. URL names: monitoring:overview, ..."""
+"""Dashboards for monitors, leaders and unit leaders (docs/dashboards.md), mounted at /theo-doi/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dvctt.monitoring.dashboards import views
 
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("xep-hang/", views.ranking, name="ranking"),
+    path("don-vi/<str:code>/", views.unit_page, name="unit"),
+    path("giai-thich/<str:code>/<str:part>/", views.explain_page, name="explain"),
+]

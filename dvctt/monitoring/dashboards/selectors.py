@@ -1,0 +1,522 @@
+"""Reads behind the dashboard pages: KPIs from the rollups (cached), targets, trend, ranking, a unit's page.
+
+Figures come only from ``dvctt.monitoring.kpi.kpi_compute`` (rollups, never a scan of the dossiers), so every
+number on a page equals the API's and the ``dvctt kpi`` command's. Each computed KPI object is kept in Django's
+cache under its period, its units mode and a *data version* (:func:`data_version`): a change to the rollups,
+the catalogue, the officials or the units changes the version within seconds, and the next page view
+recomputes. Scores, targets and statuses come from dvctt.plans (pure functions over the KPI object).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from dvctt.agencies.models import Unit, UnitLevel
+from dvctt.agencies.selectors import unit_heir_map
+from dvctt.catalog.models import ProcedureVersion
+from dvctt.catalog.selectors import catalogue_on
+from dvctt.common.errors import NotFoundError
+from dvctt.dossiers.models import Dossier
+from dvctt.monitoring.dashboards.periods import Period, month_periods
+from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
+from dvctt.monitoring.kpi import cover, kpi_compute
+from dvctt.monitoring.models import KpiCount
+from dvctt.monitoring.rollups import Metric
+from dvctt.plans.models import IndexGroup, Plan, Target
+from dvctt.plans.scores import forecast_year_end, index_scores, target_status
+from dvctt.plans.selectors import FORECASTABLE, index_config_in_force
+
+CACHE_SECONDS = 15 * 60
+#: Tables whose changes move any figure: rollups and facts, catalogue, officials, units, targets and the index.
+VERSION_TABLES = (
+    "monitoring_kpicount",
+    "monitoring_kpispancount",
+    "monitoring_dossierfact",
+    "catalog_procedureversion",
+    "catalog_procedureversion_units",
+    "accounts_official",
+    "agencies_unit",
+    "plans_target",
+    "plans_indexconfig",
+    "plans_indexitem",
+)
+#: Where there are no table statistics (SQLite in development), cached figures live this long.
+FALLBACK_BUCKET_SECONDS = 10
+LEVELS = (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
+PLAN_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group == PLAN)
+INDEX_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group == NATIONAL_INDEX)
+
+
+def data_version() -> str:
+    """A token that changes within seconds of any write to the tables the figures are read from.
+
+    PostgreSQL counts inserted, updated and deleted rows per table (``pg_stat_user_tables``; flushed at the end
+    of each writing transaction, at most a second or so later): one catalogue read, no scan. Elsewhere a
+    ten-second clock bucket.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0), count(*) "
+                "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+                [list(VERSION_TABLES)],
+            )
+            changes, tables = cursor.fetchone()
+        return f"pg{changes}.{tables}"
+    return f"t{int(time.time()) // FALLBACK_BUCKET_SECONDS}"
+
+
+@dataclass
+class KpiSource:
+    """One page's access to the figures: the data version is read once per page."""
+
+    version: str = field(default_factory=lambda: data_version())
+
+    def kpis(self, period: Period) -> dict[str, Any]:
+        key = f"dvctt:dash:kpi:{period.date_from}:{period.date_to}:{period.units_mode}:{self.version}"
+        kpis = cache.get(key)
+        if kpis is None:
+            kpis = kpi_compute(
+                date_from=period.date_from, date_to=period.date_to, units_mode=period.units_mode
+            )
+            cache.set(key, kpis, CACHE_SECONDS)
+        return kpis
+
+    def index(self, period: Period, *, units: bool) -> dict[str, Any]:
+        """The national index's scores (plans.scores) of the period; of the province only unless ``units``
+        (scoring every unit in exact fractions costs tens of milliseconds: cached with the figures)."""
+        scope = "units" if units else "province"
+        key = (
+            f"dvctt:dash:index:{scope}:{period.date_from}:{period.date_to}:{period.units_mode}:{self.version}"
+        )
+        scores = cache.get(key)
+        if scores is None:
+            kpis = self.kpis(period)
+            if not units:
+                kpis = kpis | {"units": {}}
+            scores = index_scores(kpis, index_config_in_force(on=period.date_to))
+            cache.set(key, scores, CACHE_SECONDS)
+        return scores
+
+
+# Targets ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TargetValue:
+    value: Decimal
+    kind: str
+    source: str  # "unit", "province" (a unit without its own target), "registry" (no plan covers the year)
+    plan: str = ""
+
+
+def plan_for_year(year: int) -> Plan | None:
+    """The plan covering ``year`` (the most recent decision if several do)."""
+    return (
+        Plan.objects.filter(start_year__lte=year, end_year__gte=year)
+        .order_by("-decision_date", "-pk")
+        .first()
+    )
+
+
+def targets_for_year(year: int) -> tuple[Plan | None, dict[tuple[int | None, str], TargetValue]]:
+    """``{(unit id or None, indicator): target}`` of the plan covering ``year`` (two queries)."""
+    plan = plan_for_year(year)
+    out: dict[tuple[int | None, str], TargetValue] = {}
+    if plan is not None:
+        for unit_id, indicator, value, kind in Target.objects.filter(plan=plan, year=year).values_list(
+            "unit_id", "indicator", "value", "kind"
+        ):
+            out[unit_id, indicator] = TargetValue(
+                value, kind, "unit" if unit_id else "province", plan.decision_number
+            )
+    return plan, out
+
+
+def target_of(
+    targets: dict[tuple[int | None, str], TargetValue], unit_id: int | None, code: str
+) -> TargetValue | None:
+    """A unit's own target, else the province's, else the registry's plan target."""
+    found = targets.get((unit_id, code)) if unit_id is not None else None
+    if found is not None:
+        return found
+    province = targets.get((None, code))
+    if province is not None:
+        return province
+    registry = BY_CODE[code].plan_target
+    return TargetValue(registry, "at_least", "registry") if registry is not None else None
+
+
+# Rows ------------------------------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "green": (_lazy("Đạt"), "success"),
+    "amber": (_lazy("Gần đạt"), "warning"),
+    "red": (_lazy("Chưa đạt"), "danger"),
+    "none": (_lazy("Chưa có số liệu"), "neutral"),
+}
+
+
+def pct(value: float | Decimal | None) -> str:
+    """A ratio as a Vietnamese percentage ("53,1 %"); a dash for none."""
+    if value is None:
+        return "–"
+    return f"{float(value) * 100:.1f}".replace(".", ",") + " %"
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    target: TargetValue | None = None
+    status: str = "none"
+    forecast: float | None = None
+    at_risk: bool = False
+    trend: list[tuple[Period, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def value_text(self) -> str:
+        return pct(self.value)
+
+    @property
+    def target_text(self) -> str:
+        return pct(self.target.value) if self.target else "–"
+
+    @property
+    def forecast_text(self) -> str:
+        return pct(self.forecast)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status][0])
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_LABELS[self.status][1]
+
+    @property
+    def attainment(self) -> float | None:
+        """value / target, capped at 1 (what a ranking compares); None without a value or target."""
+        if self.value is None or self.target is None:
+            return None
+        if self.target.value == 0:
+            return 1.0
+        return min(1.0, self.value / float(self.target.value))
+
+
+def figure_of(indicator: Indicator, figures: dict[str, Any], target: TargetValue | None) -> Figure:
+    raw = figures.get(indicator.code) or {}
+    value = raw.get("value")
+    figure = Figure(indicator, raw.get("numerator"), raw.get("denominator"), value, target)
+    if target is not None:
+        figure.status = target_status(value, target.value, kind=target.kind)
+    return figure
+
+
+# Province overview -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    period: Period
+    plan: Plan | None
+    figures: list[Figure]
+    index: dict[str, Any]
+    index_groups: list[dict[str, Any]]
+    index_figures: list[Figure]
+    months: list[Period]
+
+
+def _index_groups(index: dict[str, Any], scope: dict[str, Any]) -> list[dict[str, Any]]:
+    labels = dict(IndexGroup.choices)
+    return [
+        {"code": group, "label": labels.get(group, group), "score": scope.get(group), "max": points}
+        for group, points in index["group_points"].items()
+    ]
+
+
+def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Overview:
+    """The province: plan indicators against targets with the monthly trend and the year-end forecast, and the
+    national index by group. One KPI computation for the period and one per month of the trend (cached)."""
+    source = source or KpiSource()
+    kpis = source.kpis(period)
+    plan, targets = targets_for_year(period.date_to.year)
+    months = month_periods(period)
+    monthly = [source.kpis(month)["province"] for month in months]
+    figures = []
+    for indicator in PLAN_INDICATORS:
+        figure = figure_of(indicator, kpis["province"], target_of(targets, None, indicator.code))
+        figure.trend = [
+            (month, month_figures.get(indicator.code) or {})
+            for month, month_figures in zip(months, monthly, strict=True)
+        ]
+        if indicator.code in FORECASTABLE:
+            series: list[tuple[int, int] | None] = [
+                None if not f.get("denominator") else (int(f["numerator"]), int(f["denominator"]))
+                for _month, f in figure.trend
+            ]
+            figure.forecast = forecast_year_end(series)
+        # A snapshot indicator (catalogue, officials, service pairs) stays where it is unless someone acts.
+        expected = figure.forecast if figure.forecast is not None else figure.value
+        if figure.target is not None:
+            figure.status = target_status(
+                figure.value, figure.target.value, kind=figure.target.kind, forecast=figure.forecast
+            )
+            if expected is not None:
+                below = expected < float(figure.target.value)
+                figure.at_risk = (
+                    below if figure.target.kind == "at_least" else expected > float(figure.target.value)
+                )
+        figures.append(figure)
+    index = source.index(period, units=False)
+    province_index = index["province"]
+    index_figures = [figure_of(i, kpis["province"], None) for i in INDEX_INDICATORS]
+    return Overview(
+        period=period,
+        plan=plan,
+        figures=figures,
+        index=province_index | {"version": index["version"]},
+        index_groups=_index_groups(index, province_index),
+        index_figures=index_figures,
+        months=months,
+    )
+
+
+# Ranking ---------------------------------------------------------------------------------------------------
+
+SORT_KEYS = ("diem", "dat", "ten", "chiso", *(i.code for i in PLAN_INDICATORS))
+
+
+@dataclass
+class RankRow:
+    unit: Unit
+    figures: list[Figure]
+    met: int
+    with_target: int
+    attainment: float | None
+    index_total: float | None
+    rank: int = 0
+
+    @property
+    def attainment_text(self) -> str:
+        return pct(self.attainment)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status][0])
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_LABELS[self.status][1]
+
+    @property
+    def status(self) -> str:
+        if not self.with_target:
+            return "none"
+        if self.met == self.with_target:
+            return "green"
+        statuses = [f.status for f in self.figures]
+        return "red" if "red" in statuses else "amber"
+
+
+@dataclass
+class Ranking:
+    period: Period
+    plan: Plan | None
+    rows: list[RankRow]
+    level: str
+    sort: str
+    descending: bool
+
+
+def _sort_value(row: RankRow, sort: str) -> Any:
+    if sort == "ten":
+        return row.unit.name.casefold()
+    if sort == "chiso":
+        return row.index_total if row.index_total is not None else -1.0
+    if sort == "dat":
+        return (row.met, row.attainment if row.attainment is not None else -1.0)
+    if sort == "diem":
+        return (row.attainment if row.attainment is not None else -1.0, row.met)
+    for figure in row.figures:
+        if figure.indicator.code == sort:
+            return figure.value if figure.value is not None else -1.0
+    return 0
+
+
+def dashboard_ranking(
+    *,
+    period: Period,
+    level: str = "",
+    sort: str = "diem",
+    descending: bool = True,
+    source: KpiSource | None = None,
+) -> Ranking:
+    """Units (as in the period, or today's units) against their targets; rank = mean attainment (value ÷
+    target, capped at 1) over the plan indicators, ties by targets met. One KPI computation (cached)."""
+    source = source or KpiSource()
+    kpis = source.kpis(period)
+    plan, targets = targets_for_year(period.date_to.year)
+    index = source.index(period, units=True)
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=list(kpis["units"])).only("pk", "code", "name", "level")
+    }
+    rows = []
+    for code, figures_raw in kpis["units"].items():
+        unit = units.get(code)
+        if unit is None or (level and unit.level != level):
+            continue
+        figures = [figure_of(i, figures_raw, target_of(targets, unit.pk, i.code)) for i in PLAN_INDICATORS]
+        attainments = [f.attainment for f in figures if f.attainment is not None]
+        rows.append(
+            RankRow(
+                unit=unit,
+                figures=figures,
+                met=sum(f.status == "green" for f in figures),
+                with_target=sum(f.status != "none" for f in figures),
+                attainment=sum(attainments) / len(attainments) if attainments else None,
+                index_total=(index["units"].get(code) or {}).get("total"),
+            )
+        )
+    for position, row in enumerate(sorted(rows, key=lambda r: _sort_value(r, "diem"), reverse=True), start=1):
+        row.rank = position
+    sort = sort if sort in SORT_KEYS else "diem"
+    rows.sort(key=lambda r: (_sort_value(r, sort), -r.rank if descending else r.rank), reverse=descending)
+    return Ranking(period=period, plan=plan, rows=rows, level=level, sort=sort, descending=descending)
+
+
+# A unit's page ---------------------------------------------------------------------------------------------
+
+
+def unit_for_dashboard(*, code: str) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFoundError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})
+    return unit
+
+
+def folded_unit_ids(*, unit: Unit, units_mode: str) -> set[int]:
+    """The units whose records make up ``unit``'s figures: itself, and under "current" every unit whose heir it
+    is (the spec's folding rule, agencies.selectors.unit_heir_map)."""
+    if units_mode != "current":
+        return {unit.pk}
+    heirs = unit_heir_map()
+    codes = [code for code, heir in heirs.items() if heir == unit.code]
+    return set(Unit.objects.filter(code__in=codes).values_list("pk", flat=True)) | {unit.pk}
+
+
+@dataclass
+class PullDown:
+    no_online_dossier: list[ProcedureVersion]
+    eligible_not_full: list[ProcedureVersion]
+    full_not_national: list[ProcedureVersion]
+
+
+def _period_q(period: Period) -> Q:
+    q = Q(pk__in=[])
+    for grain, lo, hi in cover(period.date_from, period.date_to):
+        q |= Q(grain=grain, day__gte=lo, day__lte=hi)
+    return q
+
+
+def unit_pull_down(*, unit_ids: set[int], period: Period) -> PullDown:
+    """Procedures of the unit's catalogue on the period's last day that pull its figures down (two queries)."""
+    versions = list(
+        catalogue_on(on=period.date_to)
+        .filter(units__in=unit_ids)
+        .select_related("procedure")
+        .distinct()
+        .order_by("procedure__code")
+    )
+    with_online = set(
+        KpiCount.objects.filter(_period_q(period), metric=Metric.PAIR_ONLINE, unit_id__in=unit_ids)
+        .values("procedure_id")
+        .annotate(n=Sum("value"))
+        .filter(n__gt=0)
+        .values_list("procedure_id", flat=True)
+    )
+    return PullDown(
+        no_online_dossier=[
+            v for v in versions if v.online_level in (3, 4) and v.procedure_id not in with_online
+        ],
+        eligible_not_full=[v for v in versions if v.eligible_full_process and v.online_level != 4],
+        full_not_national=[v for v in versions if v.online_level == 4 and not v.integrated_national],
+    )
+
+
+LATE_LIST_LIMIT = 50
+
+
+def unit_late_dossiers(
+    *, dossiers: QuerySet[Dossier], unit_ids: set[int], now: datetime
+) -> tuple[list[Dossier], list[Dossier], datetime]:
+    """Running dossiers of the unit past their appointment, and those due within one working day (the back
+    office's colours, dossiers.selectors_inbox). ``dossiers`` is the reader's scoped queryset."""
+    from dvctt.dossiers.selectors_inbox import DUE_SOON, LATE, due_filter, due_soon_limit
+
+    soon = due_soon_limit(now=now)
+    base = dossiers.filter(unit_id__in=unit_ids).select_related("procedure_version").order_by("due_at", "pk")
+    late = list(base.filter(due_filter(LATE, now=now, soon=soon))[:LATE_LIST_LIMIT])
+    nearly = list(base.filter(due_filter(DUE_SOON, now=now, soon=soon))[:LATE_LIST_LIMIT])
+    return late, nearly, soon
+
+
+@dataclass
+class UnitPage:
+    unit: Unit
+    period: Period
+    unit_ids: set[int]
+    figures: list[Figure]
+    index_figures: list[Figure]
+    index: dict[str, Any] | None
+    index_groups: list[dict[str, Any]]
+    reported: bool  # the unit has figures of its own in this units mode
+    heir: Unit | None
+
+
+def dashboard_unit(*, unit: Unit, period: Period, source: KpiSource | None = None) -> UnitPage:
+    source = source or KpiSource()
+    kpis = source.kpis(period)
+    _plan, targets = targets_for_year(period.date_to.year)
+    raw = kpis["units"].get(unit.code)
+    reported = raw is not None
+    figures_raw = raw or {}
+    index = source.index(period, units=True)
+    unit_index = index["units"].get(unit.code)
+    heir = None
+    if not reported and period.units_mode == "current":
+        heir_code = unit_heir_map().get(unit.code)
+        heir = Unit.objects.filter(code=heir_code).first() if heir_code else None
+    return UnitPage(
+        unit=unit,
+        period=period,
+        unit_ids=folded_unit_ids(unit=unit, units_mode=period.units_mode) if reported else {unit.pk},
+        figures=[figure_of(i, figures_raw, target_of(targets, unit.pk, i.code)) for i in PLAN_INDICATORS],
+        index_figures=[figure_of(i, figures_raw, None) for i in INDEX_INDICATORS],
+        index=unit_index,
+        index_groups=_index_groups(index, unit_index) if unit_index else [],
+        reported=reported,
+        heir=heir,
+    )
+
+
+def today_now() -> datetime:
+    return timezone.now()
+
+
+def period_today() -> date:
+    return timezone.localdate()

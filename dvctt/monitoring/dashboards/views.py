@@ -1,0 +1,408 @@
+"""The dashboard pages: thin adapters over dashboards.selectors and dashboards.explain (docs/dashboards.md).
+
+Errors never reach a 500: a bad period, an unknown indicator, part or unit, or a page out of range is shown on
+the page in Vietnamese (400 or 404); a reader without the right gets a Vietnamese 403 page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dvctt.agencies.models import Unit, UnitLevel
+from dvctt.common.errors import NotFoundError
+from dvctt.common.masking import mask_id
+from dvctt.dossiers.selectors import dossiers_visible_to
+from dvctt.monitoring.dashboards import access, explain, selectors
+from dvctt.monitoring.dashboards.charts import Point, bar_svg, trend_svg
+from dvctt.monitoring.dashboards.periods import KINDS, UNITS_MODES, Period, PeriodError, period_parse
+from dvctt.monitoring.indicators import BY_CODE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+LEVEL_CHOICES = [(level.value, level.label) for level in selectors.LEVELS]
+
+
+def _error(request: HttpRequest, message: str, *, status: int, period: Period | None = None) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/error.html",
+        {"message": message, "status": status, "period": period, **_picker(request)},
+        status=status,
+    )
+
+
+def _picker(request: HttpRequest) -> dict[str, Any]:
+    """What the period picker shows: the values as typed (also after an error)."""
+    return {"kinds": KINDS, "units_modes": UNITS_MODES, "typed": request.GET, "months": range(1, 13)}
+
+
+def _gate(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.can_view_dashboards(request.user):
+        return _error(
+            request,
+            _(
+                "Bạn không có quyền xem trang theo dõi. Trang này dành cho cán bộ theo dõi kế hoạch, lãnh đạo "
+                "UBND tỉnh và lãnh đạo đơn vị."
+            ),
+            status=403,
+        )
+    return None
+
+
+def _period(request: HttpRequest) -> Period:
+    return period_parse(request.GET)
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
+    return [{"label": _("Theo dõi"), "url": reverse("monitoring:overview")}] + [
+        {"label": label, "url": url} for label, url in items
+    ]
+
+
+def _explain_url(period: Period, code: str, part: str, unit: str = "") -> str:
+    return reverse("monitoring:explain", args=[code, part]) + "?" + period.query(dv=unit)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request)) is not None:
+        return refused
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return _error(request, exc.message, status=400)
+    data = selectors.dashboard_overview(period=period)
+    cards = []
+    for figure in data.figures:
+        target = float(figure.target.value) if figure.target else None
+        points = [Point(month.number, f.get("value")) for month, f in figure.trend]
+        cards.append(
+            {
+                "figure": figure,
+                "chart": trend_svg(
+                    chart_id=f"c-{figure.indicator.code}",
+                    title=str(figure.indicator.name),
+                    points=points,
+                    target=target,
+                    forecast=figure.forecast,
+                ),
+                "months": [
+                    {
+                        "period": month,
+                        "value": selectors.pct(f.get("value")),
+                        "numerator": f.get("numerator"),
+                        "denominator": f.get("denominator"),
+                        "url": _explain_url(month, figure.indicator.code, explain.NUMERATOR),
+                        "den_url": _explain_url(month, figure.indicator.code, explain.DENOMINATOR),
+                    }
+                    for month, f in figure.trend
+                ],
+                "num_url": _explain_url(period, figure.indicator.code, explain.NUMERATOR),
+                "den_url": _explain_url(period, figure.indicator.code, explain.DENOMINATOR),
+            }
+        )
+    index_chart = bar_svg(
+        chart_id="c-index",
+        title=_("Bộ chỉ số 766 theo nhóm"),
+        bars=[(str(g["label"]), float(g["score"] or 0), float(g["max"])) for g in data.index_groups],
+    )
+    return render(
+        request,
+        "monitoring/overview.html",
+        {
+            "data": data,
+            "period": period,
+            "cards": cards,
+            "index_chart": index_chart,
+            "index_rows": _index_rows(period, data.index_figures, data.index, unit=""),
+            "breadcrumbs": _crumbs((_("Toàn tỉnh"), None)),
+            "tab": "overview",
+            **_picker(request),
+        },
+    )
+
+
+def _index_rows(
+    period: Period, figures: list[selectors.Figure], index: dict[str, Any] | None, *, unit: str
+) -> list[dict[str, Any]]:
+    scored = (index or {}).get("indicators", {})
+    rows = []
+    for figure in figures:
+        code = figure.indicator.code
+        rows.append(
+            {
+                "figure": figure,
+                "score": scored.get(code),
+                "parts": [
+                    (explain.PART_LABELS[part], _explain_url(period, code, part, unit))
+                    for part in explain.parts_of(code)
+                ],
+                "num_url": _explain_url(period, code, explain.NUMERATOR, unit),
+                "den_url": _explain_url(period, code, explain.DENOMINATOR, unit),
+            }
+        )
+    return rows
+
+
+def ranking(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request)) is not None:
+        return refused
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return _error(request, exc.message, status=400)
+    level = request.GET.get("cap", "")
+    if level and level not in UnitLevel.values:
+        return _error(request, _("Cấp đơn vị “%(level)s” không hợp lệ.") % {"level": level}, status=400)
+    sort = request.GET.get("sx", "diem")
+    if sort not in selectors.SORT_KEYS:
+        return _error(request, _("Cách sắp xếp “%(sort)s” không hợp lệ.") % {"sort": sort}, status=400)
+    descending = request.GET.get("chieu", "giam") != "tang"
+    data = selectors.dashboard_ranking(period=period, level=level, sort=sort, descending=descending)
+    base = period.query(cap=level)
+    sort_links = {
+        key: {
+            "url": f"?{base}&sx={key}&chieu={'tang' if sort == key and descending else 'giam'}",
+            "active": sort == key,
+            "aria": ("descending" if descending else "ascending") if sort == key else None,
+        }
+        for key in selectors.SORT_KEYS
+    }
+    return render(
+        request,
+        "monitoring/ranking.html",
+        {
+            "data": data,
+            "period": period,
+            "levels": LEVEL_CHOICES,
+            "indicator_links": [{"label": i.name, **sort_links[i.code]} for i in selectors.PLAN_INDICATORS],
+            "sort_links": sort_links,
+            "indicators": selectors.PLAN_INDICATORS,
+            "rows": [
+                (
+                    row,
+                    [
+                        (f, _explain_url(period, f.indicator.code, explain.NUMERATOR, row.unit.code))
+                        for f in row.figures
+                    ],
+                    reverse("monitoring:unit", args=[row.unit.code]) + "?" + period.query(),
+                )
+                for row in data.rows
+            ],
+            "breadcrumbs": _crumbs((_("Xếp hạng đơn vị"), None)),
+            "tab": "ranking",
+            **_picker(request),
+        },
+    )
+
+
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    if (refused := _gate(request)) is not None:
+        return refused
+    try:
+        period = _period(request)
+        unit = selectors.unit_for_dashboard(code=code)
+    except PeriodError as exc:
+        return _error(request, exc.message, status=400)
+    except NotFoundError as exc:
+        return _error(request, exc.message, status=404)
+    if not access.can_view_unit(request.user, unit.pk):
+        return _error(
+            request,
+            _(
+                "Bạn chỉ xem được trang của các đơn vị thuộc phạm vi mình quản lý; %(unit)s nằm ngoài phạm vi đó."
+            )
+            % {"unit": unit.name},
+            status=403,
+        )
+    reader: Any = request.user
+    data = selectors.dashboard_unit(unit=unit, period=period)
+    pull_down = selectors.unit_pull_down(unit_ids=data.unit_ids, period=period)
+    late, nearly, _soon = selectors.unit_late_dossiers(
+        dossiers=dossiers_visible_to(reader), unit_ids=data.unit_ids, now=timezone.now()
+    )
+    names = access.can_see_official_names(request.user, unit.pk)
+    not_using = explain.officials_not_using(period=period, unit_ids=data.unit_ids)
+    not_using_rows = [r | {"masked": mask_id(r["national_id"])} for r in not_using[:200]] if names else []
+    not_using_count = not_using.count()
+    figures = [
+        {
+            "figure": f,
+            "num_url": _explain_url(period, f.indicator.code, explain.NUMERATOR, unit.code),
+            "den_url": _explain_url(period, f.indicator.code, explain.DENOMINATOR, unit.code),
+        }
+        for f in data.figures
+    ]
+    return render(
+        request,
+        "monitoring/unit.html",
+        {
+            "data": data,
+            "unit": unit,
+            "period": period,
+            "figures": figures,
+            "index_rows": _index_rows(period, data.index_figures, data.index, unit=unit.code),
+            "pull_down": pull_down,
+            "late": late,
+            "nearly": nearly,
+            "late_limit": selectors.LATE_LIST_LIMIT,
+            "names": names,
+            "not_using_rows": not_using_rows,
+            "not_using_count": not_using_count,
+            "not_using_url": _explain_url(period, "official_usage_rate", explain.DENOMINATOR, unit.code),
+            "breadcrumbs": _crumbs(
+                (_("Xếp hạng đơn vị"), reverse("monitoring:ranking") + "?" + period.query()),
+                (unit.name, None),
+            ),
+            **_picker(request),
+        },
+    )
+
+
+def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
+    if (refused := _gate(request)) is not None:
+        return refused
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return _error(request, exc.message, status=400)
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        return _error(
+            request, _("Không có chỉ số mã “%(code)s”.") % {"code": code}, status=400, period=period
+        )
+    if part not in explain.parts_of(code):
+        return _error(
+            request,
+            _("Chỉ số “%(name)s” không có phần “%(part)s”.") % {"name": indicator.name, "part": part},
+            status=400,
+            period=period,
+        )
+    unit: Unit | None = None
+    unit_code = (request.GET.get("dv") or "").strip()
+    if unit_code:
+        try:
+            unit = selectors.unit_for_dashboard(code=unit_code)
+        except NotFoundError as exc:
+            return _error(request, exc.message, status=404, period=period)
+    source = selectors.KpiSource()
+    kpis = source.kpis(period)
+    if unit is None:
+        figures = kpis["province"]
+        unit_ids: set[int] | None = None
+    else:
+        figures = kpis["units"].get(unit.code) or {}
+        unit_ids = selectors.folded_unit_ids(unit=unit, units_mode=period.units_mode)
+    allowed = access.can_list(request.user, None if unit is None else unit.pk)
+    kind = explain.kind_of(code)
+    names = kind == explain.OFFICIALS and access.can_see_official_names(
+        request.user, None if unit is None else unit.pk
+    )
+    if kind == explain.OFFICIALS:
+        # Who has (not) used online services is personal: monitors and that unit's leader see who, others how many.
+        allowed = names
+    listing = explain.explain_listing(code=code, part=part, period=period, unit_ids=unit_ids, names=names)
+    if request.GET.get("xuat") == "xlsx":
+        if not allowed:
+            return _error(request, _("Bạn không được tải danh sách này."), status=403, period=period)
+        return _xlsx(listing, indicator, part, period, unit)
+    page = None
+    rows: list[list[Any]] = []
+    if allowed:
+        paginator = Paginator(listing.rows, PAGE_SIZE)
+        try:
+            page = paginator.page(request.GET.get("trang") or 1)
+        except (EmptyPage, PageNotAnInteger):
+            return _error(
+                request,
+                _("Trang “%(p)s” không có trong danh sách.") % {"p": request.GET.get("trang")},
+                status=404,
+                period=period,
+            )
+        rows = list(listing.cells(list(page.object_list)))
+    here = reverse("monitoring:explain", args=[code, part]) + "?" + period.query(dv=unit.code if unit else "")
+    return render(
+        request,
+        "monitoring/explain.html",
+        {
+            "indicator": indicator,
+            "part": part,
+            "part_label": explain.PART_LABELS[part],
+            "parts": [
+                (
+                    p,
+                    explain.PART_LABELS[p],
+                    reverse("monitoring:explain", args=[code, p])
+                    + "?"
+                    + period.query(dv=unit.code if unit else ""),
+                )
+                for p in explain.parts_of(code)
+            ],
+            "figure": figures.get(code) or {},
+            "expected": explain.figure_for(code, part, figures),
+            "value_text": selectors.pct((figures.get(code) or {}).get("value")),
+            "unit": unit,
+            "period": period,
+            "allowed": allowed,
+            "listing": listing,
+            "headers": [label for label, _getter in listing.columns],
+            "rows": rows,
+            "page": page,
+            "here": here,
+            "breadcrumbs": _crumbs(
+                *(
+                    ((unit.name, reverse("monitoring:unit", args=[unit.code]) + "?" + period.query()),)
+                    if unit
+                    else ()
+                ),
+                (_("Giải thích số liệu"), None),
+            ),
+            **_picker(request),
+        },
+    )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return value
+
+
+def _xlsx(
+    listing: explain.Listing, indicator: Any, part: str, period: Period, unit: Unit | None
+) -> HttpResponse:
+    """Every item (not one page), written row by row (openpyxl write-only)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(explain.PART_LABELS[part])[:31])
+    sheet.append([str(indicator.name)])
+    sheet.append([_("Công thức"), str(indicator.formula), _("Phiên bản"), indicator.version])
+    sheet.append([_("Kỳ"), period.span, _("Phạm vi"), unit.name if unit else _("Toàn tỉnh")])
+    sheet.append([str(label) for label, _getter in listing.columns])
+    chunk: list[dict[str, Any]] = []
+    for row in listing.rows.iterator(chunk_size=2000):
+        chunk.append(row)
+        if len(chunk) == 2000:
+            for cells in listing.cells(chunk):
+                sheet.append([_cell(c) for c in cells])
+            chunk = []
+    for cells in listing.cells(chunk):
+        sheet.append([_cell(c) for c in cells])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    name = f"{indicator.code}-{part}-{unit.code if unit else 'tinh'}-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.xlsx"
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,301 @@
+"""The dashboard pages over HTTP: who sees what, bad input on the page (never a 500), pinned query counts,
+the ranking's sort and filter, XLSX export, and the cache following changes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dvctt.accounts.models import Official, Role, User
+from dvctt.agencies.models import Unit
+from dvctt.integrations.interchange import read_folder
+from dvctt.monitoring.dashboards import selectors
+from dvctt.monitoring.rollups import rollups_rebuild
+from dvctt.monitoring.tests.loader import load_records
+from dvctt.monitoring.tests.test_reference_sample import sample_dir
+from dvctt.plans.models import Plan, Target
+
+YEAR_2025 = "?ky=nam&nam=2025"
+
+
+@pytest.fixture(scope="module")
+def _sample_loaded(django_db_setup, django_db_blocker):
+    """The shared sample, loaded once for the module inside a transaction rolled back at its end (each test's
+    own transaction nests in it as a savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_records(read_folder(sample_dir() / "interchange").data)
+        rollups_rebuild()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def sample(_sample_loaded, db):
+    return {unit.code: unit for unit in Unit.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(monkeypatch):
+    """An empty cache, and a data version that stays put during a test (it still runs its query): the clock
+    bucket (SQLite) or late statistics (PostgreSQL) must not turn a warm page cold under a pinned count."""
+    cache.clear()
+    real = selectors.data_version
+
+    def steady() -> str:
+        real()
+        return "test"
+
+    monkeypatch.setattr(selectors, "data_version", steady)
+
+
+def _user(username: str, role: str, unit: Unit | None = None) -> User:
+    return User.objects.create_user(
+        username=username, password="x-Pass-12345", role=role, unit=unit, full_name=username
+    )
+
+
+@pytest.fixture
+def monitor(db):
+    return _user("monitor", Role.MONITOR)
+
+
+def _unit_with_officials(units: dict[str, Unit]) -> Unit:
+    unit_id = (
+        Official.objects.filter(valid_to__isnull=True)
+        .values_list("unit_id", flat=True)
+        .order_by("unit_id")
+        .first()
+    )
+    return Unit.objects.get(pk=unit_id)
+
+
+# Access -----------------------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_the_login(client, db):
+    response = client.get(reverse("monitoring:overview"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.BUSINESS, Role.ONE_STOP_OFFICER, Role.SPECIALIST])
+def test_other_roles_get_a_vietnamese_403(client, db, role):
+    # given a signed-in user who steers nothing
+    unit = Unit.objects.create(code="U1", name="Đơn vị 1", level="so", valid_from="2020-01-01")
+    client.force_login(
+        _user("someone", role, unit if role in (Role.ONE_STOP_OFFICER, Role.SPECIALIST) else None)
+    )
+    # when they open the dashboards, then they are refused on a page in Vietnamese
+    for url in (
+        reverse("monitoring:overview"),
+        reverse("monitoring:ranking"),
+        reverse("monitoring:unit", args=["U1"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "không có quyền" in response.content.decode().lower()
+
+
+def test_unit_leader_sees_overview_and_ranking_but_only_units_in_scope(client, sample):
+    # given the leader of one unit
+    own = Unit.objects.filter(children__isnull=True, valid_to__isnull=True).order_by("code").first()
+    other = Unit.objects.filter(parent__isnull=True).exclude(pk=own.pk).order_by("code").first()
+    client.force_login(_user("leader", Role.UNIT_LEADER, own))
+    # then the province overview and the ranking are open
+    assert client.get(reverse("monitoring:overview") + YEAR_2025).status_code == 200
+    assert client.get(reverse("monitoring:ranking") + YEAR_2025).status_code == 200
+    # and their unit's page, but not another unit's
+    assert client.get(reverse("monitoring:unit", args=[own.code]) + YEAR_2025).status_code == 200
+    refused = client.get(reverse("monitoring:unit", args=[other.code]) + YEAR_2025)
+    assert refused.status_code == 403
+    assert other.name in refused.content.decode()
+    # and the province's dossier list shows the figure but not the items
+    page = client.get(reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025)
+    assert page.status_code == 200
+    assert "chỉ hiển thị cho đơn vị thuộc phạm vi" in page.content.decode()
+    assert (
+        client.get(
+            reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025 + "&xuat=xlsx"
+        ).status_code
+        == 403
+    )
+
+
+def test_official_names_only_for_monitors_and_that_units_leader(client, sample, monitor):
+    # given a unit with officials in post at the end of 2025 and one of them who never applied online
+    unit = _unit_with_officials(sample)
+    name = (
+        Official.objects.filter(unit=unit).exclude(full_name="").values_list("full_name", flat=True).first()
+    )
+    url = reverse("monitoring:unit", args=[unit.code]) + YEAR_2025
+    explain_url = (
+        reverse("monitoring:explain", args=["official_usage_rate", "mau"]) + YEAR_2025 + f"&dv={unit.code}"
+    )
+    Official.objects.filter(unit=unit).update(full_name="Nguyễn Văn Riêng")
+    name = "Nguyễn Văn Riêng"
+    # when the monitor, the unit's leader and a PPC leader open the unit page and the officials' list
+    seen = {}
+    for user in (monitor, _user("own-leader", Role.UNIT_LEADER, unit), _user("ppc", Role.PPC_LEADER)):
+        client.force_login(user)
+        seen[user.role] = (
+            name in client.get(url).content.decode(),
+            name in client.get(explain_url).content.decode(),
+        )
+    # then only the first two read names; the PPC leader reads the count
+    assert seen == {
+        Role.MONITOR: (True, True),
+        Role.UNIT_LEADER: (True, True),
+        Role.PPC_LEADER: (False, False),
+    }
+
+
+# Bad input --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/theo-doi/?ky=tuychon&tu=20/04/2025&den=05/03/2025", 400, "sau ngày kết thúc"),
+        ("/theo-doi/xep-hang/?ky=tuychon&tu=20/04/2025&den=05/03/2025", 400, "sau ngày kết thúc"),
+        ("/theo-doi/xep-hang/?cap=tinhthanh", 400, "Cấp đơn vị"),
+        ("/theo-doi/xep-hang/?sx=abc", 400, "sắp xếp"),
+        ("/theo-doi/don-vi/KHONG-CO/", 404, "Không có đơn vị mã"),
+        ("/theo-doi/giai-thich/khong_co/tu/", 400, "Không có chỉ số mã"),
+        ("/theo-doi/giai-thich/online_dossier_rate/abc/", 400, "không có phần"),
+        ("/theo-doi/giai-thich/online_dossier_rate/tu/?dv=KHONG-CO", 404, "Không có đơn vị mã"),
+        (
+            "/theo-doi/giai-thich/online_dossier_rate/tu/?ky=nam&nam=2025&trang=999",
+            404,
+            "không có trong danh sách",
+        ),
+        ("/theo-doi/giai-thich/online_dossier_rate/tu/?ky=thang&thang=13", 400, "từ 1 đến 12"),
+    ],
+)
+def test_bad_input_is_a_clear_vietnamese_error_on_the_page(client, monitor, url, status, words):
+    client.force_login(monitor)
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert words in body
+    assert 'role="alert"' in body
+
+
+# Pages and pinned queries -----------------------------------------------------------------------------------
+
+# A cold page computes the figures (kpi.kpi_compute: a fixed number of queries whatever the volume) once per
+# period it needs; a warm page (same data version) reads them from the cache.
+# On PostgreSQL the data version is one more query (table statistics); elsewhere it is the clock.
+V = 1 if connection.vendor == "postgresql" else 0
+# the quarter and its 9 months of trend × kpi_compute, then plan, targets, index configuration
+OVERVIEW_COLD = 84 + V
+OVERVIEW_WARM = 3 + V
+RANKING_COLD = 13 + V
+RANKING_WARM = 4 + V
+UNIT_WARM = 11 + V
+EXPLAIN_WARM = 4 + V
+
+
+def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor):
+    # given a plan with a province target far above the sample's online rate
+    plan = Plan.objects.create(
+        name="KH", decision_number="165/KH-UBND", decision_date="2025-01-01", start_year=2025, end_year=2025
+    )
+    Target.objects.create(plan=plan, indicator="online_dossier_rate", year=2025, value="0.99")
+    client.force_login(monitor)
+    # when the overview of the first half of 2025 is opened
+    body = client.get(reverse("monitoring:overview") + "?ky=nua&nam=2025&nua=1").content.decode()
+    # then it shows the plan, the indicator at risk, a chart with text alternative, and the index by group
+    assert "165/KH-UBND" in body
+    assert "99,0 %" in body
+    assert "Có nguy cơ không đạt" in body
+    assert '<svg class="chart"' in body and '<desc id="c-online_dossier_rate-d">Tháng 1:' in body
+    assert "Tổng điểm" in body and "Tiến độ giải quyết" in body
+    assert "/theo-doi/giai-thich/online_dossier_rate/tu/" in body
+
+
+def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_num_queries):
+    client.force_login(monitor)
+    url = reverse("monitoring:overview") + "?ky=quy&nam=2025&quy=3"
+    client.get(reverse("monitoring:ranking"))  # session and user loaded once, like any later request
+    cache.clear()
+    # cold: version, plan, targets, the quarter's figures, the trend's nine months, the index configuration
+    with django_assert_num_queries(OVERVIEW_COLD):
+        assert client.get(url).status_code == 200
+    # warm: session, user, version, plan and targets, index configuration; the figures from the cache
+    with django_assert_num_queries(OVERVIEW_WARM):
+        assert client.get(url).status_code == 200
+
+
+def test_ranking_query_count_is_pinned_and_independent_of_units(
+    client, sample, monitor, django_assert_num_queries
+):
+    client.force_login(monitor)
+    url = reverse("monitoring:ranking") + YEAR_2025
+    cache.clear()
+    with django_assert_num_queries(RANKING_COLD):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(RANKING_WARM):
+        assert client.get(url).status_code == 200
+
+
+def test_unit_and_explain_query_counts_are_pinned(client, sample, monitor, django_assert_num_queries):
+    client.force_login(monitor)
+    unit = _unit_with_officials(sample)
+    client.get(reverse("monitoring:unit", args=[unit.code]) + YEAR_2025)  # figures cached
+    with django_assert_num_queries(UNIT_WARM):
+        assert client.get(reverse("monitoring:unit", args=[unit.code]) + YEAR_2025).status_code == 200
+    url = reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+    with django_assert_num_queries(EXPLAIN_WARM):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(EXPLAIN_WARM):
+        assert client.get(url + "&trang=2").status_code == 200
+
+
+def test_ranking_sorts_and_filters_by_level(client, sample, monitor):
+    client.force_login(monitor)
+    # when the ranking is sorted by name, ascending, then descending
+    up = client.get(reverse("monitoring:ranking") + YEAR_2025 + "&sx=ten&chieu=tang").context["data"].rows
+    down = client.get(reverse("monitoring:ranking") + YEAR_2025 + "&sx=ten&chieu=giam").context["data"].rows
+    names = [r.unit.name.casefold() for r in up]
+    assert names == sorted(names)
+    assert [r.unit.code for r in down] == [r.unit.code for r in reversed(up)]
+    # and filtered by a level, then only that level remains
+    level = up[0].unit.level
+    rows = client.get(reverse("monitoring:ranking") + YEAR_2025 + f"&cap={level}").context["data"].rows
+    assert rows and {r.unit.level for r in rows} == {level}
+    # and by default the best attainment comes first, ranks 1, 2, 3...
+    default = client.get(reverse("monitoring:ranking") + YEAR_2025).context["data"].rows
+    assert [r.rank for r in default] == list(range(1, len(default) + 1))
+
+
+def test_ranking_units_as_today_fold_ended_units(client, sample, monitor):
+    client.force_login(monitor)
+    period_codes = {
+        r.unit.code for r in client.get(reverse("monitoring:ranking") + YEAR_2025).context["data"].rows
+    }
+    current_codes = {
+        r.unit.code
+        for r in client.get(reverse("monitoring:ranking") + YEAR_2025 + "&donvi=current").context["data"].rows
+    }
+    ended = set(Unit.objects.filter(valid_to__isnull=False).values_list("code", flat=True))
+    assert ended & period_codes
+    assert not ended & current_codes
+
+
+def test_explain_export_is_the_whole_list_in_xlsx(client, sample, monitor):
+    client.force_login(monitor)
+    url = reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+    page = client.get(url)
+    total = page.context["page"].paginator.count
+    assert total > 50  # more than one page
+    response = client.get(url + "&xuat=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[3][0] == "Mã hồ sơ"
+    assert len(rows) - 4 == total == page.context["expected"]
