@@ -37,7 +37,15 @@ from dvctt.dossiers.models import (
     SyncState,
 )
 from dvctt.dossiers.numbering import dossier_code_format
-from dvctt.dossiers.states import RESUME, SAME, Channel, PaymentChannel, Status, transition_check
+from dvctt.dossiers.states import (
+    BEFORE_WITHDRAWAL,
+    RESUME,
+    SAME,
+    Channel,
+    PaymentChannel,
+    Status,
+    transition_check,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hà", "Lương", "Nông", "Vi", "Triệu", "Lăng", "Đinh", "Vũ"]
@@ -122,6 +130,10 @@ class Sim:
         if spec.target == RESUME:
             assert d.resume_status is not None
             d.status, d.resume_status = d.resume_status, None
+        elif spec.target == BEFORE_WITHDRAWAL:
+            d.status = next(
+                int(e.from_status or 0) for e in reversed(self.events) if e.action == "request_withdrawal"
+            )
         elif spec.target != SAME:
             d.status = int(spec.target)
         d.version = len(self.events) + 1
@@ -435,7 +447,6 @@ class Generator:
         if rng.random() < 0.01:
             asked = self._after_working(at, 1)
             if asked <= now and asked < end:
-                d.resume_status = d.status
                 sim.move("request_withdrawal", asked, reason="Không còn nhu cầu")
                 accepted = self._after_working(asked, 2)
                 if accepted <= now:

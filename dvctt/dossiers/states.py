@@ -60,6 +60,9 @@ DECIDER = frozenset({Role.UNIT_LEADER, Role.SPECIALIST})
 
 RESUME = "resume"
 SAME = "same"
+#: The status the dossier had when the pending withdrawal was requested (a withdrawal may be asked while a
+#: supplement pause is running: that pause's own ``resume_status`` must survive a rejected withdrawal).
+BEFORE_WITHDRAWAL = "before_withdrawal"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Move:
     name: str
     label: str
     sources: frozenset[int]
-    #: A status code, RESUME (the status the dossier paused from, ``resume_status``) or SAME (unchanged).
+    #: A status code, RESUME (the status the dossier paused from, ``resume_status``), SAME (unchanged) or
+    #: BEFORE_WITHDRAWAL.
     target: int | str
     roles: frozenset[str]
     #: The applicant (owner of the dossier) may make this move on their own dossier.
@@ -136,7 +140,13 @@ MOVES: dict[str, Move] = {
             by_applicant=True,
         ),
         _m("accept_withdrawal", _("Chấp nhận rút hồ sơ"), [S.WITHDRAWAL_REQUESTED], SAME, ONE_STOP),
-        _m("reject_withdrawal", _("Không chấp nhận rút hồ sơ"), [S.WITHDRAWAL_REQUESTED], RESUME, ONE_STOP),
+        _m(
+            "reject_withdrawal",
+            _("Không chấp nhận rút hồ sơ"),
+            [S.WITHDRAWAL_REQUESTED],
+            BEFORE_WITHDRAWAL,
+            ONE_STOP,
+        ),
         _m(
             "apologise",
             _("Xin lỗi và hẹn lại ngày trả kết quả"),

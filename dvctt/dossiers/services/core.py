@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, ConflictError, NotFoundError
 from dvctt.dossiers.models import Dossier, DossierEvent
-from dvctt.dossiers.states import RESUME, SAME, Move, transition_check
+from dvctt.dossiers.states import BEFORE_WITHDRAWAL, RESUME, SAME, Move, Status, transition_check
 
 #: Sent after the transaction that changed a dossier commits: ``dossier_id``, ``event_id``, ``action``.
 dossier_changed = Signal()
@@ -103,6 +103,15 @@ def announce_on_commit(event: DossierEvent) -> None:
     )
 
 
+def _status_before_withdrawal(dossier: Dossier) -> int:
+    """The status the pending withdrawal request was made from (imported dossiers have no such event: they go
+    back to processing)."""
+    request = dossier.events.filter(action="request_withdrawal").order_by("-seq").first()
+    if request is None or request.from_status is None:
+        return Status.PROCESSING
+    return request.from_status
+
+
 def dossier_lock(*, dossier_id: int) -> Dossier:
     try:
         return Dossier.objects.select_for_update().get(pk=dossier_id)
@@ -150,6 +159,8 @@ def transition_apply(
             change.set(dossier, resume_status=None)
         elif spec.target == SAME:
             target = dossier.status
+        elif spec.target == BEFORE_WITHDRAWAL:
+            target = _status_before_withdrawal(dossier)
         else:
             target = int(spec.target)
         change.set(dossier, status=target, version=dossier.version + 1)

@@ -436,7 +436,7 @@ def dossier_request_withdrawal(
     reason = _required_text(reason, "reason", _("lý do rút hồ sơ"))
 
     def body(dossier: Dossier, change: Change) -> None:
-        change.set(dossier, resume_status=dossier.status)
+        # The status to go back to is this event's from_status; a running pause keeps its resume_status.
         change.payload["reason"] = reason
 
     return transition_apply(

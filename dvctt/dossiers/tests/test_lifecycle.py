@@ -382,6 +382,17 @@ class TestApologyAndWithdrawal:
         )
         assert dossier.status == Status.PROCESSING
 
+    def test_rejected_withdrawal_during_a_supplement_pause_keeps_the_pause(
+        self, processing, specialist, citizen, one_stop
+    ):
+        # Found by the state-machine property test: the withdrawal must not overwrite the pause's resume status.
+        services.dossier_request_supplement(dossier_id=processing.pk, actor=specialist, content="Bổ sung")
+        services.dossier_request_withdrawal(dossier_id=processing.pk, actor=citizen, reason="Rút")
+        dossier = services.dossier_reject_withdrawal(dossier_id=processing.pk, actor=one_stop, reason="Không")
+        assert (dossier.status, dossier.resume_status) == (Status.SUPPLEMENT_REQUESTED, Status.PROCESSING)
+        dossier = services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen)
+        assert dossier.status == Status.PROCESSING
+
     def test_another_citizen_cannot_withdraw(self, processing, db):
         from dvctt.accounts.models import Role, User
 
