@@ -28,9 +28,10 @@ from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier
+from dvctt.monitoring import reference as ref
 from dvctt.monitoring.dashboards.periods import Period, month_periods
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
-from dvctt.monitoring.kpi import cover, kpi_compute
+from dvctt.monitoring.kpi import cover, kpi_compute, kpi_counts, province_catalogue
 from dvctt.monitoring.models import KpiCount
 from dvctt.monitoring.rollups import Metric
 from dvctt.plans.models import IndexGroup, Plan, Target
@@ -51,6 +52,8 @@ VERSION_TABLES = (
     "plans_indexconfig",
     "plans_indexitem",
 )
+#: The trend's months may lag the data by this much (selectors.KpiSource.province); headline figures never do.
+TREND_STALE_SECONDS = 60
 #: Where there are no table statistics (SQLite in development), cached figures live this long.
 FALLBACK_BUCKET_SECONDS = 10
 LEVELS = (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
@@ -93,6 +96,23 @@ class KpiSource:
             cache.set(key, kpis, CACHE_SECONDS)
         return kpis
 
+    def province(self, period: Period, *, stale_seconds: int = 0) -> dict[str, Any]:
+        """The province's figures only (the trend's months: the same in both units modes, and without the
+        assembly of every unit that kpi_compute does).
+
+        With ``stale_seconds``, figures computed under an older data version that many seconds ago or less are
+        served as they are: the trend's twelve months then cost a recomputation at most that often however
+        often the data changes (a busy day changes it every second). The period's own figures never do this.
+        """
+        key = f"dvctt:dash:province:{period.date_from}:{period.date_to}"
+        entry = cache.get(key)
+        now = time.time()
+        if entry is not None and (entry[0] == self.version or now - entry[1] <= stale_seconds):
+            return dict(entry[2])
+        figures = province_figures(date_from=period.date_from, date_to=period.date_to)
+        cache.set(key, (self.version, now, figures), CACHE_SECONDS)
+        return figures
+
     def index(self, period: Period, *, units: bool) -> dict[str, Any]:
         """The national index's scores (plans.scores) of the period; of the province only unless ``units``
         (scoring every unit in exact fractions costs tens of milliseconds: cached with the figures)."""
@@ -108,6 +128,19 @@ class KpiSource:
             scores = index_scores(kpis, index_config_in_force(on=period.date_to))
             cache.set(key, scores, CACHE_SECONDS)
         return scores
+
+
+def province_figures(*, date_from: date, date_to: date) -> dict[str, Any]:
+    """``kpi_compute(...)["province"]``, computed as kpi_compute does it (the sum of every unit's count vector,
+    the catalogue slots counted once per procedure); tests/test_dashboard_pages.py checks the equality."""
+    province = [0] * ref.SLOTS
+    for vector in kpi_counts(date_from=date_from, date_to=date_to).values():
+        for slot, value in enumerate(vector):
+            province[slot] += value
+    for slot, value in enumerate(province_catalogue(date_to)):
+        if slot in ref.CATALOGUE_SLOTS:
+            province[slot] = value
+    return ref._render(province)
 
 
 # Targets ---------------------------------------------------------------------------------------------------
@@ -255,7 +288,7 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
     kpis = source.kpis(period)
     plan, targets = targets_for_year(period.date_to.year)
     months = month_periods(period)
-    monthly = [source.kpis(month)["province"] for month in months]
+    monthly = [source.province(month, stale_seconds=TREND_STALE_SECONDS) for month in months]
     figures = []
     for indicator in PLAN_INDICATORS:
         figure = figure_of(indicator, kpis["province"], target_of(targets, None, indicator.code))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -71,8 +73,20 @@ def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
     ]
 
 
+@lru_cache(maxsize=64)
+def _explain_base(code: str, part: str) -> str:
+    return reverse("monitoring:explain", args=[code, part])
+
+
+@lru_cache(maxsize=256)
+def _query(period: Period) -> str:
+    return period.query()
+
+
 def _explain_url(period: Period, code: str, part: str, unit: str = "") -> str:
-    return reverse("monitoring:explain", args=[code, part]) + "?" + period.query(dv=unit)
+    """Built by concatenation: the ranking holds hundreds of these links (reverse + urlencode each is slow)."""
+    url = f"{_explain_base(code, part)}?{_query(period)}"
+    return f"{url}&dv={quote_plus(unit)}" if unit else url
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -170,6 +184,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return _error(request, _("Cách sắp xếp “%(sort)s” không hợp lệ.") % {"sort": sort}, status=400)
     descending = request.GET.get("chieu", "giam") != "tang"
     data = selectors.dashboard_ranking(period=period, level=level, sort=sort, descending=descending)
+    unit_base = reverse("monitoring:unit", args=["-"])[:-2]
     base = period.query(cap=level)
     sort_links = {
         key: {
@@ -196,7 +211,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                         (f, _explain_url(period, f.indicator.code, explain.NUMERATOR, row.unit.code))
                         for f in row.figures
                     ],
-                    reverse("monitoring:unit", args=[row.unit.code]) + "?" + period.query(),
+                    f"{unit_base}{quote_plus(row.unit.code)}/?{_query(period)}",
                 )
                 for row in data.rows
             ],

@@ -4,6 +4,7 @@ the ranking's sort and filter, XLSX export, and the cache following changes."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from dvctt.accounts.models import Official, Role, User
 from dvctt.agencies.models import Unit
 from dvctt.integrations.interchange import read_folder
 from dvctt.monitoring.dashboards import selectors
+from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.monitoring.tests.test_reference_sample import sample_dir
@@ -45,12 +47,14 @@ def _fresh_cache(monkeypatch):
     bucket (SQLite) or late statistics (PostgreSQL) must not turn a warm page cold under a pinned count."""
     cache.clear()
     real = selectors.data_version
+    token = {"version": "test"}
 
     def steady() -> str:
         real()
-        return "test"
+        return token["version"]
 
     monkeypatch.setattr(selectors, "data_version", steady)
+    return token
 
 
 def _user(username: str, role: str, unit: Unit | None = None) -> User:
@@ -192,8 +196,10 @@ def test_bad_input_is_a_clear_vietnamese_error_on_the_page(client, monitor, url,
 # On PostgreSQL the data version is one more query (table statistics); elsewhere it is the clock.
 V = 1 if connection.vendor == "postgresql" else 0
 # the quarter and its 9 months of trend × kpi_compute, then plan, targets, index configuration
-OVERVIEW_COLD = 84 + V
+OVERVIEW_COLD = 75 + V
 OVERVIEW_WARM = 3 + V
+# after a change of data: the quarter's figures and index again; the trend's months from the last minute
+OVERVIEW_CHANGED = 12 + V
 RANKING_COLD = 13 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
@@ -218,7 +224,7 @@ def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor
     assert "/theo-doi/giai-thich/online_dossier_rate/tu/" in body
 
 
-def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_num_queries):
+def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_num_queries, _fresh_cache):
     client.force_login(monitor)
     url = reverse("monitoring:overview") + "?ky=quy&nam=2025&quy=3"
     client.get(reverse("monitoring:ranking"))  # session and user loaded once, like any later request
@@ -228,6 +234,10 @@ def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_n
         assert client.get(url).status_code == 200
     # warm: session, user, version, plan and targets, index configuration; the figures from the cache
     with django_assert_num_queries(OVERVIEW_WARM):
+        assert client.get(url).status_code == 200
+    # the data changed: the quarter is recomputed, the trend's months may be up to a minute old
+    _fresh_cache["version"] = "changed"
+    with django_assert_num_queries(OVERVIEW_CHANGED):
         assert client.get(url).status_code == 200
 
 
@@ -254,6 +264,19 @@ def test_unit_and_explain_query_counts_are_pinned(client, sample, monitor, djang
         assert client.get(url).status_code == 200
     with django_assert_num_queries(EXPLAIN_WARM):
         assert client.get(url + "&trang=2").status_code == 200
+
+
+def test_trend_months_equal_the_engines_province(sample):
+    # given every month of 2025 and a few odd periods
+    periods = [(date(2025, m, 1), date(2025, m, 28)) for m in range(1, 13)]
+    periods += [(date(2024, 12, 30), date(2025, 2, 3)), (date(2025, 1, 1), date(2025, 12, 31))]
+    for date_from, date_to in periods:
+        # when the dashboard's province-only path computes them, then they equal kpi_compute's province
+        expected = kpi_compute(date_from=date_from, date_to=date_to, units_mode="period")["province"]
+        assert selectors.province_figures(date_from=date_from, date_to=date_to) == expected, (
+            date_from,
+            date_to,
+        )
 
 
 def test_ranking_sorts_and_filters_by_level(client, sample, monitor):
