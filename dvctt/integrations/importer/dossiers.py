@@ -1,10 +1,12 @@
 """Import of dossiers.jsonl: streamed in batches, new dossiers inserted in bulk, existing ones updated.
 
-Per batch: one query finds which codes exist (skipped when the database had no dossier at the start), new rows
-with their supplement requests, result documents and one ``import`` event go in with COPY (PostgreSQL) or
-executemany (SQLite); an existing dossier is compared with the line through the same mapping export uses and
-rewritten only when they differ (its supplements and results replaced, an ``import_update`` event added).
-No transition service runs and nothing is sent to applicants: imported dossiers are history.
+New rows with their supplement requests, result documents and one ``import`` event go in with COPY
+(PostgreSQL: text rows built straight from the JSON, in a worker process for large files, see pipeline.py and
+copyrows.py; a first large import also defers indexes and foreign keys, see bulkload.py) or executemany
+(SQLite, one query per batch to find which codes exist, skipped when the database had no dossier at the
+start). An existing dossier is compared with the line through the same mapping export uses and rewritten only
+when they differ (its supplements and results replaced, an ``import_update`` event added). No transition
+service runs and nothing is sent to applicants: imported dossiers are history.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from json import loads
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,9 @@ from dvctt.dossiers.states import PAUSED_STATUSES, Status
 from dvctt.integrations.interchange import FILE_NAMES, Issue, iter_file
 from dvctt.integrations.interchange import Dossier as DossierRecord
 from dvctt.integrations.interchange.issues import make_issue
+from dvctt.integrations.interchange.reader import KINDS, check_object
 
+from .bulkload import BulkLoad
 from .mapping import (
     DOSSIER_FIELDS,
     RESULT_FIELDS,
@@ -44,6 +49,9 @@ from .shape import SHAPE_KEY
 from .sink import IdAllocator, TableSink
 
 BATCH = 10_000
+#: A first import (no dossier in the database) of a file this large (bytes; about 40,000 lines) builds the
+#: dossier tables' indexes and foreign keys after the rows are in (PostgreSQL; see bulkload.py).
+BULK_MIN_BYTES = 16_000_000
 FILE = FILE_NAMES["dossiers"]
 #: Derived columns: a line that leaves the record equal but changes one of these still updates the row.
 DERIVED = (
@@ -146,6 +154,9 @@ class DossierImporter:
         self.events = TableSink(DossierEvent, with_id=False, now=now)
         self.db_had_dossiers = Dossier.objects.exists()
         self.actor_name = _("Nhập dữ liệu từ hệ thống cũ")
+        self.file_name = FILE
+        self.max_total = MAX_TOTAL
+        self.existing_codes: frozenset[str] | set[str] = frozenset()
 
     # --- checks beyond the reader: references to the database and what the tables accept ------------------
     def problems(self, d: DossierRecord) -> Iterator[Issue]:
@@ -219,6 +230,56 @@ class DossierImporter:
 
     # --- the stream -----------------------------------------------------------------------------------------
     def run(self, path: Path) -> None:
+        if connection.vendor == "postgresql":
+            self.run_copy(path)
+        else:
+            self.run_rows(path)
+
+    def run_copy(self, path: Path) -> None:
+        """PostgreSQL: batches of ready COPY text (see pipeline.py); existing codes go the update path."""
+        from .pipeline import WORKER_MIN_BYTES, build_batches
+
+        issues = self.report.issues
+        size = path.stat().st_size
+        if self.db_had_dossiers:
+            # Every code known before the import, once (the worker is forked with it): a line names one of
+            # them or is new. Codes cannot repeat inside the file (the reader refuses duplicates).
+            self.existing_codes = set(
+                Dossier.objects.values_list("code", flat=True).iterator(chunk_size=20_000)
+            )
+        bulk = BulkLoad([Dossier, SupplementRequest, DossierFile, DossierEvent])
+        bulk_load = not self.db_had_dossiers and size >= BULK_MIN_BYTES
+        if bulk_load:
+            bulk.start()
+        spec = KINDS["dossiers"]
+        with connection.cursor() as cursor:
+            for batch in build_batches(self, path, worker=size >= WORKER_MIN_BYTES):
+                issues.extend(batch.issues)
+                if not self.writing:
+                    continue
+                for sink, text in (
+                    (self.dossiers, batch.dossiers),
+                    (self.supplements, batch.supplements),
+                    (self.files, batch.files),
+                    (self.events, batch.events),
+                ):
+                    if text:
+                        with cursor.cursor.copy(sink.copy_statement()) as copy:
+                            copy.write(text)
+                self.report.count("dossiers", "created", batch.created)
+                if batch.existing:
+                    records: list[DossierRecord] = []
+                    for line_no, raw in batch.existing:
+                        record = check_object(loads(raw), line_no, spec, issues, {}, FILE)
+                        if record is not None:
+                            records.append(record)
+                    self.flush(records)
+        self.report.count("dossiers", "skipped", len({i.line for i in issues if i.file == FILE}))
+        self.link_parents()
+        if bulk_load and self.writing:
+            bulk.finish()
+
+    def run_rows(self, path: Path) -> None:
         issues = self.report.issues
         batch: list[DossierRecord] = []
         for record in iter_file(path, "dossiers", issues):

@@ -18,10 +18,12 @@ from django.db import connection, models
 class TableSink:
     """Inserts rows of ``model`` given as dicts of some attnames; other columns take their default."""
 
-    def __init__(self, model: type[models.Model], *, with_id: bool, now: datetime) -> None:
+    def __init__(
+        self, model: type[models.Model], *, with_id: bool, now: datetime, vendor: str | None = None
+    ) -> None:
         self.model = model
         self.table = model._meta.db_table
-        self.vendor = connection.vendor
+        self.vendor = vendor or connection.vendor
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.columns = [f.column for f in fields]
         self.index = {f.attname: i for i, f in enumerate(fields)}
@@ -63,13 +65,15 @@ class TableSink:
             row[i] = self._adapt(i, value) if i in special and value is not None else value
         return row
 
+    def copy_statement(self) -> str:
+        quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        return f"COPY {connection.ops.quote_name(self.table)} ({quoted}) FROM STDIN"
+
     def insert(self, rows: Iterable[Sequence[Any]]) -> None:
         quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                with cursor.cursor.copy(
-                    f"COPY {connection.ops.quote_name(self.table)} ({quoted}) FROM STDIN"
-                ) as copy:
+                with cursor.cursor.copy(self.copy_statement()) as copy:
                     for row in rows:
                         copy.write_row(row)
             else:

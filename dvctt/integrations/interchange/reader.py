@@ -263,10 +263,6 @@ def parse_lines(
     """
     spec = KINDS[kind]
     file = file or FILE_NAMES[kind]
-    record_class = spec.record
-    rules = spec.rules
-    known = spec.known
-    unique = spec.unique
     seen: dict[Any, int] = {}
     loads = json.loads
     for line_no, raw in enumerate(lines, 1):
@@ -280,33 +276,42 @@ def parse_lines(
         if type(obj) is not dict:
             issues.append(make_issue(file, line_no, None, "not_object"))
             continue
-        errors: list[tuple] = []
-        kwargs, nulls = _convert(obj, rules, known, "", errors)
-        label = spec.label(kwargs)
-        if not errors:
-            if kind == "agencies" or kind == "procedures" or kind == "officials":
-                end = kwargs.get("valid_to")
-                if end is not None and end < kwargs["valid_from"]:
-                    errors.append(("HieuLucDen", "date_order", {"value": obj["HieuLucDen"]}))
-            key_value = unique(kwargs)
-            if key_value is not None:
-                first = seen.get(key_value)
-                if first is not None:
-                    shown = (
-                        key_value if isinstance(key_value, str) else f"({obj['MaTTHC']}, {obj['HieuLucTu']})"
-                    )
-                    errors.append((spec.unique_label, "duplicate", {"value": shown, "first": first}))
-                else:
-                    seen[key_value] = line_no
-        if errors:
-            for key, code, params in errors:
-                issues.append(make_issue(file, line_no, key, code, record=label, **params))
-            continue
-        kwargs["extra"] = {k: obj[k] for k in obj.keys() - known} if len(obj) > len(kwargs) else {}
-        if nulls:
-            kwargs["null_keys"] = frozenset(nulls)
-        kwargs["line"] = line_no
-        yield record_class(**kwargs)
+        record = check_object(obj, line_no, spec, issues, seen, file)
+        if record is not None:
+            yield record
+
+
+def check_object(
+    obj: dict[str, Any], line_no: int, spec: Kind, issues: list[Issue], seen: dict[Any, int], file: str
+) -> Any:
+    """The record of one line's JSON object, or None after appending its issues to ``issues``. ``seen`` holds
+    the file's unique keys met so far (with their line), and gets this line's."""
+    errors: list[tuple] = []
+    kwargs, nulls = _convert(obj, spec.rules, spec.known, "", errors)
+    label = spec.label(kwargs)
+    if not errors:
+        if spec.name in ("agencies", "procedures", "officials"):
+            end = kwargs.get("valid_to")
+            if end is not None and end < kwargs["valid_from"]:
+                errors.append(("HieuLucDen", "date_order", {"value": obj["HieuLucDen"]}))
+        key_value = spec.unique(kwargs)
+        if key_value is not None:
+            first = seen.get(key_value)
+            if first is not None:
+                shown = key_value if isinstance(key_value, str) else f"({obj['MaTTHC']}, {obj['HieuLucTu']})"
+                errors.append((spec.unique_label, "duplicate", {"value": shown, "first": first}))
+            else:
+                seen[key_value] = line_no
+    if errors:
+        for key, code, params in errors:
+            issues.append(make_issue(file, line_no, key, code, record=label, **params))
+        return None
+    known = spec.known
+    kwargs["extra"] = {k: obj[k] for k in obj.keys() - known} if len(obj) > len(kwargs) else {}
+    if nulls:
+        kwargs["null_keys"] = frozenset(nulls)
+    kwargs["line"] = line_no
+    return spec.record(**kwargs)
 
 
 def iter_file(path: str | Path, kind: str, issues: list[Issue]) -> Iterator[Any]:
