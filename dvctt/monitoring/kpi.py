@@ -169,9 +169,16 @@ def _add_irregular(counts: dict[int, list[int]], start: date, last: date) -> Non
         "unit_id", "r_day", "e_day", "c_day", "late_at_end", "document_at_r", "e_result", "digitised"
     )
     for unit_id, r_day, e_day, c_day, late_at_end, document, e_result, digitised in facts:
-        if r_day is None or e_day is None or r_day > last:  # an irregular fact has both days
+        if r_day is None or e_day is None:  # an irregular fact has both days
             continue
         vector = counts[unit_id]
+        if r_day > last:
+            # Received after the period: outside R and P, yet C (processed inside it) does not ask about receipt.
+            if c_day is not None and start <= c_day <= last and document:
+                vector[ref.C_DOCUMENT] += 1
+                if e_result:
+                    vector[ref.C_DOCUMENT_ELECTRONIC] += 1
+            continue
         if e_day < start:
             vector[ref.P] -= 1
         elif e_day <= last and late_at_end:

@@ -205,13 +205,25 @@ def _count_dossiers(
             submitted = dossier.submitted_at or received
             if submitted is not None and start <= submitted < end:
                 online_applicants.add(dossier.applicant_id)
-        if received is None or received >= end:
+        if received is None:
             continue  # in neither R nor P; a completed dossier without receipt has no procedure at receipt
+        status = dossier.status
+        if received >= end:
+            # In neither R nor P, but C does not ask when it was received: a dossier processed inside the period
+            # and (in inconsistent data) received after it still counts there.
+            finished = dossier.processing_ended_at
+            if status in COMPLETED_STATUSES and finished is not None and start <= finished < end:
+                version = at(dossier.procedure_code, received.date())
+                if version is not None and version.result_is_document == 1:
+                    row = counts.setdefault(dossier.unit_code, [0] * SLOTS)
+                    row[C_DOCUMENT] += 1
+                    if dossier.has_electronic_result:
+                        row[C_DOCUMENT_ELECTRONIC] += 1
+            continue
         unit = dossier.unit_code
         row = counts.get(unit)
         if row is None:
             row = counts[unit] = [0] * SLOTS
-        status = dossier.status
         in_received = start <= received
         finished = dossier.processing_ended_at
         in_completed = status in COMPLETED_STATUSES and finished is not None and start <= finished < end

@@ -266,3 +266,45 @@ def test_database_engine_equals_reference_and_incremental_equals_rebuild(
         assert incremental == _rollup_rows()
         _assert_same_figures(records, periods)
         transaction.set_rollback(True)
+
+
+def test_completed_but_received_after_the_period_counts_in_the_e_result_rate(db):
+    # Inconsistent data kept out of the rollups (ended before received) and received after the period:
+    # it is still in C for the period it was processed in, as the spec defines C.
+    from datetime import date as day
+    from datetime import datetime as moment
+
+    from dvctt.integrations.interchange.records import Agency, Interchange, ResultDocument
+
+    records = Interchange(
+        agencies=[Agency(code="U1", name="U1", valid_from=day(2000, 1, 1))],
+        procedures=[
+            VersionRecord(
+                code="T1",
+                name="T1",
+                units=("U1",),
+                level=4,
+                full_process_eligible=1,
+                national_portal=1,
+                valid_from=day(2000, 1, 1),
+                result_is_document=1,
+            )
+        ],
+        dossiers=[
+            DossierRecord(
+                code="D1",
+                procedure_code="T1",
+                unit_code="U1",
+                channel=2,
+                status=9,
+                received_at=moment(2025, 2, 3, 9),
+                processing_ended_at=moment(2025, 1, 20),
+                result_documents=(ResultDocument(name="KQ", link="/kq.pdf"),),
+            )
+        ],
+    )
+    load_records(records)
+    rollups_rebuild()
+    got = kpi_compute(date_from=day(2025, 1, 1), date_to=day(2025, 1, 31), units_mode="period")
+    assert got["province"]["e_result_rate"] == {"numerator": 1, "denominator": 1, "value": 1.0}
+    assert got == json.loads(json.dumps(compute_kpis(records, day(2025, 1, 1), day(2025, 1, 31), "period")))

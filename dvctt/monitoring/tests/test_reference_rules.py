@@ -128,6 +128,22 @@ def test_completed_needs_status_9_or_10_and_processing_end_in_period_without_fal
     assert figure(kpis(dossiers, procedures=[paper]), "e_result_rate") == (1, 2, 0.5)
 
 
+def test_completed_does_not_ask_when_the_dossier_was_received():
+    # Inconsistent data: processed in January, received in February. C is "status 9/10 and NgayKetThucXuLy
+    # inside the period" and nothing more, so it counts for January's e-result rate (the procedure at receipt).
+    paper = procedure(result_is_document=1)
+    link = (ResultDocument(name="KQ", link="/kq.pdf"),)
+    late_receipt = dossier(
+        status=9,
+        received_at=datetime(2025, 2, 3, 9),
+        processing_ended_at=datetime(2025, 1, 20),
+        result_documents=link,
+    )
+    result = kpis([late_receipt], procedures=[paper])
+    assert figure(result, "e_result_rate") == (1, 1, 1.0)
+    assert figure(result, "online_dossier_rate") == (0, 0, None)  # not received in January
+
+
 def test_electronic_result_link_counts_only_when_non_blank():
     paper = procedure(result_is_document=1)
     ended = {"status": 9, "processing_ended_at": datetime(2025, 1, 12)}
