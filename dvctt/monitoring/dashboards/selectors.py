@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.agencies.selectors import unit_heir_map
@@ -194,10 +194,10 @@ def target_of(
 # Rows ------------------------------------------------------------------------------------------------------
 
 STATUS_LABELS = {
-    "green": (_lazy("Đạt"), "success"),
-    "amber": (_lazy("Gần đạt"), "warning"),
-    "red": (_lazy("Chưa đạt"), "danger"),
-    "none": (_lazy("Chưa có số liệu"), "neutral"),
+    "green": (gettext_lazy("Đạt"), "success"),
+    "amber": (gettext_lazy("Gần đạt"), "warning"),
+    "red": (gettext_lazy("Chưa đạt"), "danger"),
+    "none": (gettext_lazy("Chưa có số liệu"), "neutral"),
 }
 
 
