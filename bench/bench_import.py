@@ -54,7 +54,12 @@ def child(folder: str, rebuild: bool) -> None:
     import django
 
     django.setup()
+    import logging
+
     from django.core.management import call_command
+
+    logging.getLogger("dvctt.integrations.importer").setLevel(logging.INFO)
+    logging.getLogger("dvctt.integrations.importer").addHandler(logging.StreamHandler(sys.stderr))
 
     call_command("migrate", verbosity=0)
     from django.db import connection
@@ -137,6 +142,9 @@ def run(backend: str, folder: Path, rebuild: bool) -> dict:
     )
     if out.returncode:
         sys.exit(f"{backend} run failed:\n{out.stderr[-4000:]}")
+    for line in out.stderr.splitlines():
+        if line.startswith("dossiers:"):
+            print(f"  {line}")
     if tmp:
         shutil.rmtree(tmp)
     return json.loads(out.stdout.strip().splitlines()[-1])

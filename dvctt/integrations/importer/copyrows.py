@@ -182,13 +182,17 @@ class DossierText:
         """``yyyyMMddHHmmss`` → ISO text with the local offset (what the general path writes), None if odd."""
         if type(text) is not str or len(text) != 14:
             return None
-        suffix = self._day(text[:8])
+        day = text[:8]
+        suffix = self._days.get(day)
+        if suffix is None:
+            suffix = self._day(day)
         clock = text[8:]
-        if not suffix or not (clock.isdigit() and clock.isascii()):
+        if not suffix or not clock.isdigit() or not clock.isascii():
             return None
-        if clock[:2] > "23" or clock[2:4] > "59" or clock[4:] > "59":
+        hours, minutes, seconds = clock[:2], clock[2:4], clock[4:]
+        if hours > "23" or minutes > "59" or seconds > "59":
             return None
-        return f"{text[:4]}-{text[4:6]}-{text[6:8]}T{clock[:2]}:{clock[2:4]}:{clock[4:]}{suffix}"
+        return f"{text[:4]}-{text[4:6]}-{day[6:]}T{hours}:{minutes}:{seconds}{suffix}"
 
     def _version(self, procedure_code: str, info: Any, day: str) -> str:
         key = (procedure_code, day)

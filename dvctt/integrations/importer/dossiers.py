@@ -12,6 +12,8 @@ service runs and nothing is sent to applicants: imported dossiers are history.
 from __future__ import annotations
 
 import bisect
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ from .report import ImportReport, issue
 from .shape import SHAPE_KEY
 from .sink import IdAllocator, TableSink
 
+logger = logging.getLogger(__name__)
 BATCH = 10_000
 #: A first import (no dossier in the database) of a file this large (bytes; about 40,000 lines) builds the
 #: dossier tables' indexes and foreign keys after the rows are in (PostgreSQL; see bulkload.py).
@@ -239,6 +242,7 @@ class DossierImporter:
         """PostgreSQL: batches of ready COPY text (see pipeline.py); existing codes go the update path."""
         from .pipeline import WORKER_MIN_BYTES, build_batches
 
+        started = time.perf_counter()
         issues = self.report.issues
         size = path.stat().st_size
         if self.db_had_dossiers:
@@ -275,9 +279,19 @@ class DossierImporter:
                             records.append(record)
                     self.flush(records)
         self.report.count("dossiers", "skipped", len({i.line for i in issues if i.file == FILE}))
+        copied = time.perf_counter()
         self.link_parents()
+        linked = time.perf_counter()
         if bulk_load and self.writing:
             bulk.finish()
+        logger.info(
+            "dossiers: %d created in %.1f s (bulk load: %s), parents linked in %.1f s, indexes and keys %.1f s",
+            self.report.counts["dossiers"]["created"],
+            copied - started,
+            bulk_load,
+            linked - copied,
+            time.perf_counter() - linked,
+        )
 
     def run_rows(self, path: Path) -> None:
         issues = self.report.issues
