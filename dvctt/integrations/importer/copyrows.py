@@ -365,9 +365,8 @@ class DossierText:
                 requested_cell = self._time(requested)
                 if requested_cell is None:
                     return None
-                if answered is None:
-                    answered_cell = NULL
-                else:
+                answered_cell: str | None = NULL
+                if answered is not None:
                     answered_cell = self._time(answered)
                     if answered_cell is None or answered < requested:
                         return None

@@ -363,7 +363,7 @@ class DossierImporter:
         self.files.insert(files)
         self.events.insert(events)
 
-    def _children(self, pk: int, d: DossierRecord, supplements: list, files: list) -> None:
+    def _children(self, pk: int | None, d: DossierRecord, supplements: list, files: list) -> None:
         for s in d.supplements or ():
             supplements.append(self.supplements.row({"dossier_id": pk, **supplement_values(s)}))
         for doc in d.result_documents or ():
@@ -371,7 +371,7 @@ class DossierImporter:
                 self.files.row({"dossier_id": pk, "kind": DossierFile.Kind.RESULT, **result_values(doc)})
             )
 
-    def _event(self, pk: int, seq: int, action: str, d: DossierRecord, unit_id: int) -> list[Any]:
+    def _event(self, pk: int | None, seq: int, action: str, d: DossierRecord, unit_id: int) -> list[Any]:
         return self.events.row(
             {
                 "dossier_id": pk,
