@@ -37,11 +37,19 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from dvctt.catalog.models import ProcedureVersion
 from dvctt.dossiers.models import Dossier, SupplementRequest, SyncState
-from dvctt.monitoring.facts import Fact, VersionLookup, fact_build, is_counted
+from dvctt.monitoring.facts import (
+    PARENT_CODE_CHAR,
+    Fact,
+    VersionLookup,
+    fact_build,
+    facts_select_sql,
+    is_counted,
+)
 from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiSpanCount
 
 logger = logging.getLogger(__name__)
@@ -414,13 +422,21 @@ def _fact_tuple(dossier_id: int, fact: Fact) -> tuple[Any, ...]:
     return (dossier_id, fact.irregular, *(getattr(fact, name) for name in FACT_FIELDS))
 
 
-def rollups_rebuild(*, batch: int = 20000, progress: Callable[[int], None] | None = None) -> int:
+def rollups_rebuild(
+    *, batch: int = 20000, progress: Callable[[int], None] | None = None, in_sql: bool | None = None
+) -> int:
     """Recompute every fact and rollup from the dossiers, in one transaction. Returns the number of facts.
 
     Safe to run at any time and again: the result depends only on the dossiers and the catalogue. On
     PostgreSQL it holds SHARE ROW EXCLUSIVE on the facts, so concurrent refreshes wait and then apply their
     difference on top of the rebuilt rows.
+
+    ``in_sql`` (default: on PostgreSQL) computes the facts and the counts set-based in the database
+    (:func:`facts.facts_select_sql`, :data:`ROLLUPS_SQL`); otherwise facts are built in Python one dossier at a
+    time and counted with :func:`contributions`. Both give the same rows (tests/test_rebuild_paths.py).
     """
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql"
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -428,24 +444,126 @@ def rollups_rebuild(*, batch: int = 20000, progress: Callable[[int], None] | Non
         DossierFact.objects.all().delete()
         KpiCount.objects.all().delete()
         KpiSpanCount.objects.all().delete()
-        versions = versions_lookup()
-        supplements = _supplements_by_dossier(None)
-        day_counts: Counter[Key] = Counter()
-        written = 0
-        for rows in _iter_dossier_rows(batch):
-            facts = []
-            for row in rows:
-                fact = _fact_of_row(row, supplements, versions)
-                if fact is None:
-                    continue
-                facts.append(_fact_tuple(row[0], fact))
-                day_counts.update(contributions(fact))
-            _bulk_insert(DossierFact, FACT_COLUMNS, facts)
-            written += len(facts)
-            if progress is not None:
-                progress(written)
-        counts, spans = _expand(day_counts)
-        _bulk_insert(KpiCount, ("grain", "metric", "day", "unit_id", "procedure_id", "value"), counts)
-        _bulk_insert(KpiSpanCount, ("r_day", "c_day", "unit_id", "value"), spans)
+        written = _rebuild_in_sql(progress) if in_sql else _rebuild_in_python(batch, progress)
     logger.info("rollups rebuilt: %s facts", written)
+    return written
+
+
+def _rebuild_in_python(batch: int, progress: Callable[[int], None] | None) -> int:
+    versions = versions_lookup()
+    supplements = _supplements_by_dossier(None)
+    day_counts: Counter[Key] = Counter()
+    written = 0
+    for rows in _iter_dossier_rows(batch):
+        facts = []
+        for row in rows:
+            fact = _fact_of_row(row, supplements, versions)
+            if fact is None:
+                continue
+            facts.append(_fact_tuple(row[0], fact))
+            day_counts.update(contributions(fact))
+        _bulk_insert(DossierFact, FACT_COLUMNS, facts)
+        written += len(facts)
+        if progress is not None:
+            progress(written)
+    counts, spans = _expand(day_counts)
+    _bulk_insert(KpiCount, ("grain", "metric", "day", "unit_id", "procedure_id", "value"), counts)
+    _bulk_insert(KpiSpanCount, ("r_day", "c_day", "unit_id", "value"), spans)
+    return written
+
+
+def _rollups_sql() -> list[str]:
+    """PostgreSQL statements that fill KpiCount and KpiSpanCount from the facts: :func:`contributions` and
+    :func:`_expand` as GROUP BYs (a day table first, months and years summed from it; no row of value 0)."""
+    facts, counts, spans = (
+        DossierFact._meta.db_table,
+        KpiCount._meta.db_table,
+        KpiSpanCount._meta.db_table,
+    )
+    m = Metric
+    r_flags = ", ".join(f"count(*) FILTER (WHERE {name}) AS v{i + 2}" for i, (_, name) in enumerate(R_FLAGS))
+    r_values = ", ".join(f"({int(metric)}, g.v{i + 2})" for i, (metric, _) in enumerate(R_FLAGS))
+    regular = "r_day IS NOT NULL AND NOT irregular"
+    return [
+        f"""CREATE TEMPORARY TABLE kpi_day_counts ON COMMIT DROP AS
+SELECT x.metric, g.unit_id, 0 AS procedure_id, g.r_day AS day, x.value
+FROM (SELECT unit_id, r_day, count(*) AS v1, {r_flags},
+        count(*) FILTER (WHERE offered_at_r AND online) AS v9
+      FROM {facts} WHERE r_day IS NOT NULL GROUP BY unit_id, r_day) g,
+    LATERAL (VALUES ({int(m.RECEIVED)}, g.v1), {r_values},
+        ({int(m.R_OFFERED_ONLINE)}, g.v9)) AS x(metric, value)
+UNION ALL
+SELECT x.metric, g.unit_id, g.procedure_id, g.r_day, x.value
+FROM (SELECT unit_id, procedure_id, r_day, count(*) AS n, count(*) FILTER (WHERE online) AS n_online
+      FROM {facts} WHERE r_day IS NOT NULL GROUP BY unit_id, procedure_id, r_day) g,
+    LATERAL (VALUES ({int(m.PAIR)}, g.n), ({int(m.PAIR_ONLINE)}, g.n_online)) AS x(metric, value)
+UNION ALL
+SELECT {int(m.M)}, unit_id, 0, greatest(r_day, l_day), count(*)
+FROM {facts} WHERE r_day IS NOT NULL AND l_day IS NOT NULL GROUP BY unit_id, greatest(r_day, l_day)
+UNION ALL
+SELECT {int(m.ME)}, unit_id, 0, greatest(r_day, l_day, e_day), count(*)
+FROM {facts} WHERE r_day IS NOT NULL AND l_day IS NOT NULL AND e_day IS NOT NULL
+GROUP BY unit_id, greatest(r_day, l_day, e_day)
+UNION ALL
+SELECT x.metric, g.unit_id, 0, g.e_day, x.value
+FROM (SELECT unit_id, e_day, count(*) AS n, count(*) FILTER (WHERE late_at_end) AS n_late
+      FROM {facts} WHERE {regular} AND e_day IS NOT NULL GROUP BY unit_id, e_day) g,
+    LATERAL (VALUES ({int(m.ENDED)}, g.n), ({int(m.ENDED_LATE)}, g.n_late)) AS x(metric, value)
+UNION ALL
+SELECT x.metric, g.unit_id, 0, g.c_day, x.value
+FROM (SELECT unit_id, c_day, count(*) AS n, count(*) FILTER (WHERE e_result) AS n_e
+      FROM {facts} WHERE {regular} AND c_day IS NOT NULL AND document_at_r GROUP BY unit_id, c_day) g,
+    LATERAL (VALUES ({int(m.C_DOC)}, g.n), ({int(m.C_DOC_E)}, g.n_e)) AS x(metric, value)""",  # noqa: S608
+        f"""INSERT INTO {counts} (grain, metric, day, unit_id, procedure_id, value)
+SELECT '{Grain.DAY.value}', metric, day, unit_id, procedure_id, value FROM kpi_day_counts WHERE value > 0
+UNION ALL
+SELECT '{Grain.MONTH.value}', metric, date_trunc('month', day)::date, unit_id, procedure_id, sum(value)
+FROM kpi_day_counts WHERE value > 0 GROUP BY metric, date_trunc('month', day)::date, unit_id, procedure_id
+UNION ALL
+SELECT '{Grain.YEAR.value}', metric, date_trunc('year', day)::date, unit_id, procedure_id, sum(value)
+FROM kpi_day_counts WHERE value > 0 GROUP BY metric, date_trunc('year', day)::date, unit_id, procedure_id""",  # noqa: S608
+        f"""INSERT INTO {spans} (r_day, c_day, unit_id, value)
+SELECT r_day, c_day, unit_id, count(*) FROM {facts}
+WHERE {regular} AND c_day IS NOT NULL AND document_at_r AND NOT e_result AND digitised
+GROUP BY r_day, c_day, unit_id""",  # noqa: S608
+        "DROP TABLE kpi_day_counts",
+    ]
+
+
+def _rebuild_in_sql(progress: Callable[[int], None] | None) -> int:
+    """PostgreSQL: facts with one INSERT … SELECT (facts_select_sql), the few undecided children in Python,
+    then the counts with GROUP BYs. Precondition: inside rollups_rebuild's transaction, tables emptied."""
+    columns = ", ".join(FACT_COLUMNS)
+    select = facts_select_sql(
+        dossiers=Dossier._meta.db_table,
+        supplements=SupplementRequest._meta.db_table,
+        versions=ProcedureVersion._meta.db_table,
+        time_zone=settings.TIME_ZONE,
+    )
+    with connection.cursor() as cursor:
+        # Table names and the time zone come from the models and settings; no value from outside.
+        cursor.execute(f"INSERT INTO {DossierFact._meta.db_table} ({columns}) {select}")
+        written = cursor.rowcount
+    undecided = list(
+        Dossier.objects.filter(is_test=False)
+        .exclude(parent_code="")
+        .exclude(parent_code__regex=PARENT_CODE_CHAR)
+        .values_list(*DOSSIER_FIELDS)
+    )
+    if undecided:
+        ids = [row[0] for row in undecided]
+        supplements = _supplements_by_dossier(ids)
+        versions = versions_lookup({row[2] for row in undecided})
+        facts = [
+            _fact_tuple(row[0], fact)
+            for row in undecided
+            if (fact := _fact_of_row(row, supplements, versions)) is not None
+        ]
+        _bulk_insert(DossierFact, FACT_COLUMNS, facts)
+        written += len(facts)
+    if progress is not None:
+        progress(written)
+    with connection.cursor() as cursor:
+        for statement in _rollups_sql():
+            cursor.execute(statement)
     return written
