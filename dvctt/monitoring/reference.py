@@ -215,10 +215,10 @@ def _count_dossiers(
             if status in COMPLETED_STATUSES and finished is not None and start <= finished < end:
                 version = at(dossier.procedure_code, received.date())
                 if version is not None and version.result_is_document == 1:
-                    row = counts.setdefault(dossier.unit_code, [0] * SLOTS)
-                    row[C_DOCUMENT] += 1
+                    late_receipt = counts.setdefault(dossier.unit_code, [0] * SLOTS)
+                    late_receipt[C_DOCUMENT] += 1
                     if dossier.has_electronic_result:
-                        row[C_DOCUMENT_ELECTRONIC] += 1
+                        late_receipt[C_DOCUMENT_ELECTRONIC] += 1
             continue
         unit = dossier.unit_code
         row = counts.get(unit)
