@@ -288,5 +288,6 @@ SELECT j.id, (j.r_day IS NOT NULL AND j.e_day IS NOT NULL AND j.e_day < j.r_day)
 FROM judged j
 LEFT JOIN ver v ON v.procedure_id = j.procedure_id AND j.r_day >= v.valid_from
     AND (v.next_from IS NULL OR j.r_day < v.next_from) AND (v.abolished IS NULL OR j.r_day <= v.abolished)
+ORDER BY j.id
 """  # noqa: S608  (table names from the models, constants)
     return sql
