@@ -28,6 +28,18 @@ def _chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Every test starts in Vietnamese. A request in English (the language cookie) leaves English active in the
+    thread after its response; without this, the next test on the same worker would see English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """A headless Debian Chromium driven by Playwright (no browser download)."""

@@ -98,6 +98,7 @@ def load(n: int):
                 received_at=None if status == 1 else received,
                 due_at=None if status == 1 else due,
                 first_due_at=None if status == 1 else due,
+                effective_due_at=None if status == 1 else due,
                 ended_at=received + timedelta(days=1) if status == 9 else None,
             )
         )
