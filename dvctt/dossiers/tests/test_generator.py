@@ -89,3 +89,21 @@ def test_proportions_are_realistic(generated):
     ended = parents.filter(status__in=[9, 10], ended_at__isnull=False)
     late = sum(1 for d in ended if d.due_at and d.ended_at > d.due_at) / max(1, ended.count())
     assert 0.02 < late < 0.30
+
+
+def test_officials_roster_uses_online_dossiers_of_the_year(generated, unit):
+    from dvctt.accounts.models import Official
+    from dvctt.dossiers.demo import officials_seed
+
+    summary = officials_seed(today=date(2025, 4, 15))
+    roster = set(Official.objects.values_list("national_id", flat=True))
+    assert (
+        len(roster) == Official.objects.count() == 12 * 2
+    )  # two departments in force, twelve officials each
+    used = set(
+        Dossier.objects.filter(
+            channel=2, submitted_at__year=2025, applicant_id_number__in=roster
+        ).values_list("applicant_id_number", flat=True)
+    )
+    assert 0 < len(used) < len(roster)
+    assert f"{len(used)} đã nộp" in summary
