@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,10 +155,20 @@ class TargetValue:
 
 
 def plan_for_year(year: int) -> Plan | None:
-    """The plan covering ``year`` (the most recent decision if several do)."""
+    """The plan covering ``year`` (the most recent decision if several do); else a plan carried on past its end,
+    i.e. one whose targets were set for ``year`` until a new plan is issued. One query."""
+    covers = Case(
+        When(start_year__lte=year, end_year__gte=year, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     return (
-        Plan.objects.filter(start_year__lte=year, end_year__gte=year)
-        .order_by("-decision_date", "-pk")
+        Plan.objects.filter(
+            Q(start_year__lte=year, end_year__gte=year)
+            | Q(pk__in=Target.objects.filter(year=year).values("plan_id"))
+        )
+        .annotate(covers=covers)
+        .order_by("-covers", "-decision_date", "-pk")
         .first()
     )
 
