@@ -33,6 +33,16 @@ def _required_text(value: str, field: str, what: str) -> str:
     return text
 
 
+def _pending_supplement(dossier: Dossier) -> SupplementRequest | None:
+    """The latest supplement request still waiting for the applicant."""
+    return dossier.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
+
+
+def _close_pending_supplements(dossier: Dossier, at: datetime) -> None:
+    """A dossier that ends (stopped, withdrawn, cancelled) no longer waits for any supplement."""
+    dossier.supplements.filter(answered_at__isnull=True).update(expired_at=at)
+
+
 def dossier_refuse_acceptance(
     *,
     dossier_id: int,
@@ -145,7 +155,7 @@ def dossier_answer_supplement(
     """The applicant supplies what was asked; the clock resumes. A second answer is refused (state check)."""
 
     def body(dossier: Dossier, change: Change) -> None:
-        request = dossier.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        request = _pending_supplement(dossier)
         if request is None:
             raise ConflictError(_("Không có yêu cầu bổ sung nào đang chờ."), code="illegal_transition")
         request.answered_at = change.at
@@ -178,14 +188,14 @@ def dossier_expire_supplement(
     """The supplement deadline passed unanswered: the dossier is cancelled (not accepted, or stopped)."""
 
     def check(dossier: Dossier) -> None:
-        request = dossier.supplements.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        request = _pending_supplement(dossier)
         if request is None or request.deadline is None:
             raise ConflictError(_("Yêu cầu bổ sung không có hạn để hết."), code="illegal_transition")
         if at is not None and at < request.deadline:
             raise ConflictError(_("Chưa hết hạn bổ sung."), code="not_expired")
 
     def body(dossier: Dossier, change: Change) -> None:
-        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        _close_pending_supplements(dossier, change.at)
         # Cancelled before receipt: not accepted; after: processing stopped. Both end the dossier.
         final = Status.NOT_ACCEPTED if dossier.resume_status == Status.NEW else Status.STOPPED
         change.set(dossier, ended_at=change.at, resume_status=final)
@@ -416,7 +426,7 @@ def dossier_stop(
     reasons = _required_text(reasons, "reasons", _("lý do dừng xử lý"))
 
     def body(dossier: Dossier, change: Change) -> None:
-        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        _close_pending_supplements(dossier, change.at)
         change.set(dossier, ended_at=change.at, resume_status=None)
         change.payload["reasons"] = reasons
 
@@ -461,7 +471,7 @@ def dossier_accept_withdrawal(
     """The withdrawal is accepted: the dossier ends (status 7 with an end time)."""
 
     def body(dossier: Dossier, change: Change) -> None:
-        dossier.supplements.filter(answered_at__isnull=True).update(expired_at=change.at)
+        _close_pending_supplements(dossier, change.at)
         change.set(dossier, ended_at=change.at, resume_status=None)
 
     return transition_apply(
