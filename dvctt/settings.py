@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from dvctt.common.caches import cache_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DVCTT_VAR_DIR", BASE_DIR / "var"))
 
@@ -127,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DVCTT_TEST_DB_NAME", "test_dvctt")}
 
+# The dashboards' figures (and the warmer's): shared by every process in production (docs/configuration.md).
+CACHES = {"default": cache_from_url(os.environ.get("DVCTT_CACHE_URL", ""))}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -195,6 +200,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DVCTT_FROM_EMAIL", "dichvucong@langson.gov.
 # Channels that notify applicants at every status change: email, sms, zalo (the last two need a provider URL).
 DVCTT_NOTIFICATION_CHANNELS = env_list("DVCTT_NOTIFICATION_CHANNELS", "email")
 DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Dashboards: figures computed under older data are shown this long (seconds); see docs/dashboards.md.
+DVCTT_DASHBOARD_FRESH_SECONDS = float(os.environ.get("DVCTT_DASHBOARD_FRESH_SECONDS", "30"))
 
 # Background work goes through the django-tasks API: the database backend (with `dvctt db_worker`)
 # by default, the immediate backend when DVCTT_TASKS_IMMEDIATE is set (tests, single-process demo).

@@ -25,7 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dvctt.accounts.urls")),
     path("mot-cua/", include("dvctt.backoffice.urls")),
-    path("theo-doi/", include("dvctt.monitoring.urls")),
+    path("theo-doi/", include("dvctt.plans.dashboard_urls")),
     path("ke-hoach/", include("dvctt.plans.urls")),
     path("", include("dvctt.portal.urls")),
 ]

@@ -8,19 +8,23 @@ period or folded into today's units, rounding) follows the reference engine and 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from dvctt.agencies.models import Unit
 from dvctt.agencies.selectors import unit_heir_map
+from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import DomainError
 from dvctt.monitoring import reference as ref
@@ -79,12 +83,23 @@ def _range_q(first: date, last: date) -> Q:
 
 def _prefix_q(last: date) -> Q:
     """Rows of every day up to and including ``last`` (from the beginning of time)."""
+    return reduce(or_, (Q(grain=grain, day__gte=lo, day__lte=hi) for grain, lo, hi in _prefix_pieces(last)))
+
+
+def _prefix_pieces(last: date) -> list[tuple[str, date, date]]:
+    """Ranges ``(grain, lo, hi)`` of rollup rows that cover every day up to ``last``: whole years, then whole
+    months, then days (a prefix that ends with a month or a year needs no day rows)."""
+    if last < date(2, 1, 1):
+        return [(Grain.DAY, date.min, last)]
     year_start, month_start = last.replace(month=1, day=1), last.replace(day=1)
-    return (
-        Q(grain=Grain.YEAR, day__lt=year_start)
-        | Q(grain=Grain.MONTH, day__gte=year_start, day__lt=month_start)
-        | Q(grain=Grain.DAY, day__gte=month_start, day__lte=last)
-    )
+    if last.month == 12 and last.day == 31:
+        return [(Grain.YEAR, date.min, year_start)]
+    pieces = [(Grain.YEAR, date.min, year_start - timedelta(1))]
+    if last == _month_end(last):
+        return [*pieces, (Grain.MONTH, year_start, month_start)]
+    if month_start > year_start:
+        pieces.append((Grain.MONTH, year_start, month_start - timedelta(1)))
+    return [*pieces, (Grain.DAY, month_start, last)]
 
 
 def _check(date_from: date, date_to: date, units_mode: str) -> None:
@@ -111,106 +126,291 @@ def official_model() -> Any:
         return None
 
 
+#: A period of whole days, both ends included.
+Span = tuple[date, date]
+#: Where figures are kept when they are not wanted per unit (kpi_counts_many's ``per_unit=False``).
+PROVINCE_KEY = 0
+
+
 def kpi_counts(*, date_from: date, date_to: date) -> dict[int, list[int]]:
     """The reference engine's count vector of every unit (by unit id) met in the period's figures."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * ref.SLOTS)
-    start, last = date_from, date_to
-    before = start - timedelta(days=1)
-    in_period, upto_end, upto_before = _range_q(start, last), _prefix_q(last), _prefix_q(before)
+    return kpi_counts_many([(date_from, date_to)])[0]
 
-    rows = (
-        KpiCount.objects.filter(procedure_id=0)
-        # The three sets of rows are not nested (a prefix uses coarser rows the further it reaches).
-        .filter(
-            Q(metric__in=list(PERIOD_METRICS)) & in_period
-            | Q(metric__in=list(PREFIX_METRICS)) & (upto_end | upto_before)
-        )
-        .values("unit_id", "metric")
-        .annotate(
-            period=Sum("value", filter=in_period),
-            upto_end=Sum("value", filter=upto_end),
-            upto_before=Sum("value", filter=upto_before),
-        )
-        .order_by()
-    )
-    for row in rows:
-        vector, metric = counts[row["unit_id"]], row["metric"]
-        period, upto_end_sum = row["period"] or 0, row["upto_end"] or 0
-        if metric in PERIOD_METRICS:
-            vector[PERIOD_METRICS[Metric(metric)]] += period
-        if metric == Metric.RECEIVED:
-            vector[ref.P] += upto_end_sum
-        elif metric == Metric.ENDED:
-            vector[ref.P] -= row["upto_before"] or 0
-        elif metric == Metric.M:
-            vector[ref.LATE] += upto_end_sum
-        elif metric == Metric.ME:
-            vector[ref.LATE] -= upto_end_sum
 
-    for unit_id, number in (
-        KpiSpanCount.objects.filter(r_day__gte=start, r_day__lte=last, c_day__lte=last)
-        .values("unit_id")
-        .annotate(n=Sum("value"))
-        .order_by()
-        .values_list("unit_id", "n")
-    ):
-        counts[unit_id][ref.R_DIGITISED] -= number
+def kpi_counts_many(spans: Sequence[Span], *, per_unit: bool = True) -> list[dict[int, list[int]]]:
+    """:func:`kpi_counts` of several periods at once (a year's months, say), in the same queries as one.
 
-    _add_irregular(counts, start, last)
-    offered_on_last_day = _add_catalogue(counts, last)
-    _add_services(counts, start, last, offered_on_last_day)
-    _add_officials(counts, start, last)
+    Each source is read once for all the periods: the rollup sums (one filtered sum per period), the
+    digitisation spans, the irregular facts, the catalogue, the service pairs and the officials. With
+    ``per_unit=False`` the vectors are not wanted unit by unit: every additive count is summed under
+    :data:`PROVINCE_KEY` (the sums are then done by the database), and the catalogue slots are the province's
+    (every procedure in force once), as kpi_compute reports them for the province.
+    """
+    counts: list[dict[int, list[int]]] = [defaultdict(lambda: [0] * ref.SLOTS) for _span in spans]
+    if not spans:
+        return counts
+    _add_rollups(counts, spans, per_unit)
+    _add_spans(counts, spans, per_unit)
+    _add_irregular(counts, spans, per_unit)
+    offered = _add_catalogue(counts, spans, per_unit)
+    _add_services(counts, spans, offered, per_unit)
+    _add_officials(counts, spans, per_unit)
     return counts
 
 
-def _add_irregular(counts: dict[int, list[int]], start: date, last: date) -> None:
-    """Dossiers that ended on a day before their receipt, evaluated one by one (rollups.py keeps them out)."""
-    facts = DossierFact.objects.filter(irregular=True).values_list(
-        "unit_id", "r_day", "e_day", "c_day", "late_at_end", "document_at_r", "e_result", "digitised"
+def _add_rollups(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
+    if not per_unit:
+        _add_rollups_province(counts, spans)
+        return
+    sums: dict[str, Sum] = {}
+    wanted = Q(pk__in=[])
+    for i, (start, last) in enumerate(spans):
+        in_period, upto_end, upto_before = (
+            _range_q(start, last),
+            _prefix_q(last),
+            _prefix_q(start - timedelta(1)),
+        )
+        sums |= {
+            f"p{i}": Sum("value", filter=in_period),
+            f"e{i}": Sum("value", filter=upto_end),
+            f"b{i}": Sum("value", filter=upto_before),
+        }
+        # The three sets of rows are not nested (a prefix uses coarser rows the further it reaches).
+        wanted |= Q(metric__in=list(PERIOD_METRICS)) & in_period
+        wanted |= Q(metric__in=list(PREFIX_METRICS)) & (upto_end | upto_before)
+    keys = ("unit_id", "metric") if per_unit else ("metric",)
+    rows = KpiCount.objects.filter(wanted, procedure_id=0).values(*keys).annotate(**sums).order_by()
+    for row in rows:
+        metric = row["metric"]
+        unit_id = row["unit_id"] if per_unit else PROVINCE_KEY
+        for i, period_counts in enumerate(counts):
+            period, upto_end_sum = row[f"p{i}"] or 0, row[f"e{i}"] or 0
+            vector = period_counts[unit_id]
+            if metric in PERIOD_METRICS:
+                vector[PERIOD_METRICS[Metric(metric)]] += period
+            if metric == Metric.RECEIVED:
+                vector[ref.P] += upto_end_sum
+            elif metric == Metric.ENDED:
+                vector[ref.P] -= row[f"b{i}"] or 0
+            elif metric == Metric.M:
+                vector[ref.LATE] += upto_end_sum
+            elif metric == Metric.ME:
+                vector[ref.LATE] -= upto_end_sum
+
+
+def _add_rollups_province(counts: list[dict[int, list[int]]], spans: Sequence[Span]) -> None:
+    """The province's rollup sums of many periods: the rows they need, summed over the units by the database
+    (a few hundred rows: metric × grain × day), then added up per period here."""
+    pieces: list[tuple[list[tuple[str, date, date]], ...]] = []
+    bounds: dict[str, tuple[date, date]] = {}
+    for start, last in spans:
+        periods = (cover(start, last), _prefix_pieces(last), _prefix_pieces(start - timedelta(1)))
+        pieces.append(periods)
+        for grain, lo, hi in (piece for ranges in periods for piece in ranges):
+            low, high = bounds.get(grain, (lo, hi))
+            bounds[grain] = (min(low, lo), max(high, hi))
+    wanted = reduce(or_, (Q(grain=grain, day__gte=lo, day__lte=hi) for grain, (lo, hi) in bounds.items()))
+    wanted &= Q(metric__in=sorted(set(PERIOD_METRICS) | set(PREFIX_METRICS)))
+    rows = (
+        KpiCount.objects.filter(wanted, procedure_id=0)
+        .values_list("metric", "grain", "day")
+        .annotate(n=Sum("value"))
+        .order_by()
     )
-    for unit_id, r_day, e_day, c_day, late_at_end, document, e_result, digitised in facts:
-        if r_day is None or e_day is None:  # an irregular fact has both days
-            continue
-        vector = counts[unit_id]
-        if r_day > last:
-            # Received after the period: outside R and P, yet C (processed inside it) does not ask about receipt.
+
+    def inside(grain: str, day: date, ranges: list[tuple[str, date, date]]) -> bool:
+        return any(grain == g and lo <= day <= hi for g, lo, hi in ranges)
+
+    for metric, grain, day, number in rows:
+        for period_counts, (in_period, upto_end, upto_before) in zip(counts, pieces, strict=True):
+            vector = period_counts[PROVINCE_KEY]
+            if metric in PERIOD_METRICS and inside(grain, day, in_period):
+                vector[PERIOD_METRICS[Metric(metric)]] += number
+            if metric == Metric.RECEIVED and inside(grain, day, upto_end):
+                vector[ref.P] += number
+            elif metric == Metric.ENDED and inside(grain, day, upto_before):
+                vector[ref.P] -= number
+            elif metric == Metric.M and inside(grain, day, upto_end):
+                vector[ref.LATE] += number
+            elif metric == Metric.ME and inside(grain, day, upto_end):
+                vector[ref.LATE] -= number
+
+
+def _add_spans(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
+    first, last_of_all = min(s for s, _l in spans), max(last for _s, last in spans)
+    sums = {
+        f"s{i}": Sum("value", filter=Q(r_day__gte=start, r_day__lte=last, c_day__lte=last))
+        for i, (start, last) in enumerate(spans)
+    }
+    keys = ("unit_id",) if per_unit else ()
+    query = KpiSpanCount.objects.filter(r_day__gte=first, r_day__lte=last_of_all, c_day__lte=last_of_all)
+    rows = query.values(*keys).annotate(**sums).order_by() if per_unit else [query.aggregate(**sums)]
+    for row in rows:
+        unit_id = row["unit_id"] if per_unit else PROVINCE_KEY
+        for i, period_counts in enumerate(counts):
+            period_counts[unit_id][ref.R_DIGITISED] -= row[f"s{i}"] or 0
+
+
+def _add_irregular(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
+    """Dossiers that ended on a day before their receipt, evaluated one by one (rollups.py keeps them out)."""
+    facts = list(
+        DossierFact.objects.filter(irregular=True).values_list(
+            "unit_id", "r_day", "e_day", "c_day", "late_at_end", "document_at_r", "e_result", "digitised"
+        )
+    )
+    for period_counts, (start, last) in zip(counts, spans, strict=True):
+        for unit_id, r_day, e_day, c_day, late_at_end, document, e_result, digitised in facts:
+            if r_day is None or e_day is None:  # an irregular fact has both days
+                continue
+            vector = period_counts[unit_id if per_unit else PROVINCE_KEY]
+            if r_day > last:
+                # Received after the period: outside R and P, yet C (processed inside it) does not ask about
+                # receipt.
+                if c_day is not None and start <= c_day <= last and document:
+                    vector[ref.C_DOCUMENT] += 1
+                    if e_result:
+                        vector[ref.C_DOCUMENT_ELECTRONIC] += 1
+                continue
+            if e_day < start:
+                vector[ref.P] -= 1
+            elif e_day <= last and late_at_end:
+                vector[ref.LATE] += 1
             if c_day is not None and start <= c_day <= last and document:
-                vector[ref.C_DOCUMENT] += 1
                 if e_result:
                     vector[ref.C_DOCUMENT_ELECTRONIC] += 1
-            continue
-        if e_day < start:
-            vector[ref.P] -= 1
-        elif e_day <= last and late_at_end:
-            vector[ref.LATE] += 1
-        if c_day is not None and start <= c_day <= last and document:
-            if e_result:
-                vector[ref.C_DOCUMENT_ELECTRONIC] += 1
-            vector[ref.C_DOCUMENT] += 1
-            if not e_result and digitised and start <= r_day:
-                vector[ref.R_DIGITISED] -= 1
+                vector[ref.C_DOCUMENT] += 1
+                if not e_result and digitised and start <= r_day:
+                    vector[ref.R_DIGITISED] -= 1
 
 
-def _add_catalogue(counts: dict[int, list[int]], last: date) -> set[int]:
-    """The catalogue on ``to`` per unit listed (each version once per unit); returns the procedures offered
-    online on ``to``."""
-    seen: set[tuple[int, int]] = set()
-    offered: set[int] = set()
-    for version_id, procedure_id, level, eligible, national, unit_id in catalogue_on(on=last).values_list(
-        "pk", "procedure_id", "online_level", "eligible_full_process", "integrated_national", "units"
-    ):
-        if level in (3, 4):
-            offered.add(procedure_id)
-        if unit_id is None or (version_id, unit_id) in seen:
-            continue
-        seen.add((version_id, unit_id))
-        vector = counts[unit_id]
-        full = level == 4
-        vector[ref.CAT_ELIGIBLE] += eligible
-        vector[ref.CAT_ELIGIBLE_FULL] += eligible and full
-        vector[ref.CAT_FULL] += full
-        vector[ref.CAT_FULL_NATIONAL] += full and national
-    return offered
+def _add_catalogue(
+    counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool
+) -> list[set[int]]:
+    """The catalogue on each period's ``to``: per unit listed (each version once per unit), or the province's
+    (every procedure once) without ``per_unit``. Returns the procedures offered online on each ``to``."""
+    days = sorted({last for _start, last in spans})
+    offered: dict[date, set[int]] = {}
+    catalogue: dict[date, dict[int, list[int]]] = {}
+    if per_unit and len(days) == 1:
+        # One day (kpi_compute): the catalogue's counts per unit summed by the database.
+        day = days[0]
+        level4 = Q(online_level=4)
+        rows = (
+            catalogue_on(on=day)
+            .filter(units__isnull=False)
+            .values("units")
+            .annotate(
+                eligible=Count("pk", filter=Q(eligible_full_process=True)),
+                eligible_full=Count("pk", filter=Q(eligible_full_process=True) & level4),
+                full=Count("pk", filter=level4),
+                full_national=Count("pk", filter=level4 & Q(integrated_national=True)),
+            )
+            .order_by()
+        )
+        catalogue[day] = {
+            row["units"]: _catalogue_vector(
+                row["eligible"], row["eligible_full"], row["full"], row["full_national"]
+            )
+            for row in rows
+        }
+        offered[day] = set(
+            catalogue_on(on=day).filter(online_level__in=(3, 4)).values_list("procedure_id", flat=True)
+        )
+    else:
+        versions = catalogue_versions()
+        links: dict[int, list[int]] = defaultdict(list)
+        if per_unit:
+            for version_id, unit_id in ProcedureVersion.units.through.objects.values_list(
+                "procedureversion_id", "unit_id"
+            ):
+                links[version_id].append(unit_id)
+        procedures = _by_procedure(versions)
+        for day in days:
+            in_force = [v for procedure in procedures for v in procedure.in_force(day)]
+            offered[day] = {v.procedure_id for v in in_force if v.online_level in (3, 4)}
+            by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * ref.SLOTS)
+            for version in in_force:
+                vector = _catalogue_vector(
+                    version.eligible_full_process,
+                    version.eligible_full_process and version.online_level == 4,
+                    version.online_level == 4,
+                    version.online_level == 4 and version.integrated_national,
+                )
+                for unit_id in links[version.pk] if per_unit else [PROVINCE_KEY]:
+                    _add(by_unit[unit_id], vector)
+            catalogue[day] = by_unit
+    for period_counts, (_start, last) in zip(counts, spans, strict=True):
+        for unit_id, vector in catalogue[last].items():
+            target = period_counts[unit_id]
+            for slot in ref.CATALOGUE_SLOTS:
+                target[slot] += vector[slot]
+    return [offered[last] for _start, last in spans]
+
+
+def _catalogue_vector(eligible: int, eligible_full: int, full: int, full_national: int) -> list[int]:
+    vector = [0] * ref.SLOTS
+    vector[ref.CAT_ELIGIBLE] = int(eligible)
+    vector[ref.CAT_ELIGIBLE_FULL] = int(eligible_full)
+    vector[ref.CAT_FULL] = int(full)
+    vector[ref.CAT_FULL_NATIONAL] = int(full_national)
+    return vector
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueVersion:
+    pk: int
+    procedure_id: int
+    valid_from: date
+    abolished_after: date | None
+    online_level: int
+    eligible_full_process: bool
+    integrated_national: bool
+
+
+def catalogue_versions() -> list[CatalogueVersion]:
+    """Every version, with what the catalogue counts need, by procedure and start (one query)."""
+    return [
+        CatalogueVersion(*row)
+        for row in ProcedureVersion.objects.values_list(
+            "pk",
+            "procedure_id",
+            "valid_from",
+            "abolished_after",
+            "online_level",
+            "eligible_full_process",
+            "integrated_national",
+        ).order_by("procedure_id", "valid_from", "pk")
+    ]
+
+
+@dataclass(slots=True)
+class _Procedure:
+    """One procedure's versions, and catalog.selectors.catalogue_on's rule in Python (tests/test_kpi_engine.py
+    checks the many-periods path, which uses it, against the one-period path, which asks the database)."""
+
+    versions: list[CatalogueVersion]  # by start
+    abolished_after: date | None  # the earliest of its versions'
+
+    def in_force(self, on: date) -> list[CatalogueVersion]:
+        if self.abolished_after is not None and self.abolished_after < on:
+            return []
+        started = bisect_right([v.valid_from for v in self.versions], on)
+        if not started:
+            return []
+        latest = self.versions[started - 1].valid_from
+        return [v for v in self.versions[:started] if v.valid_from == latest]
+
+
+def _by_procedure(versions: Sequence[CatalogueVersion]) -> list[_Procedure]:
+    grouped: dict[int, list[CatalogueVersion]] = defaultdict(list)
+    for version in versions:
+        grouped[version.procedure_id].append(version)
+    out = []
+    for group in grouped.values():
+        group.sort(key=lambda v: (v.valid_from, v.pk))
+        ends = [v.abolished_after for v in group if v.abolished_after is not None]
+        out.append(_Procedure(group, min(ends) if ends else None))
+    return out
 
 
 def province_catalogue(last: date) -> list[int]:
@@ -227,41 +427,107 @@ def province_catalogue(last: date) -> list[int]:
     return out
 
 
-def _add_services(counts: dict[int, list[int]], start: date, last: date, offered: set[int]) -> None:
-    rows = (
-        KpiCount.objects.filter(metric__in=[Metric.PAIR, Metric.PAIR_ONLINE], procedure_id__in=offered)
-        .filter(_range_q(start, last))
-        .values("unit_id", "procedure_id", "metric")
-        .annotate(n=Sum("value"))
-        .order_by()
-        .values_list("unit_id", "metric", "n")
+def _add_services(
+    counts: list[dict[int, list[int]]], spans: Sequence[Span], offered: list[set[int]], per_unit: bool
+) -> None:
+    """(unit, procedure) pairs with a dossier received in the period, of procedures offered online on ``to``.
+
+    Counted by the database (tens of thousands of pairs in a year; only the counts come back): the inner
+    query sums each pair's rows per period, the outer one counts the pairs above zero whose procedure is
+    offered on that period's ``to`` (by unit in the database; for the province by procedure, then here).
+    """
+    if not any(offered):
+        return
+    table = connection.ops.quote_name(KpiCount._meta.db_table)
+    params: list[Any] = []
+
+    def in_range(start: date, last: date) -> str:
+        pieces = []
+        for grain, lo, hi in cover(start, last):
+            pieces.append("(grain = %s AND day BETWEEN %s AND %s)")
+            params.extend([str(grain), lo, hi])
+        return "(" + " OR ".join(pieces) + ")"
+
+    sums = ", ".join(
+        f"SUM(CASE WHEN {in_range(a, b)} THEN value ELSE 0 END) AS n{i}" for i, (a, b) in enumerate(spans)
     )
-    for unit_id, metric, number in rows:
-        if number > 0:
-            counts[unit_id][ref.SERVICES if metric == Metric.PAIR else ref.SERVICES_ONLINE] += 1
+    wanted = " OR ".join(in_range(a, b) for a, b in spans)
+    inner = (
+        f"SELECT unit_id, procedure_id, metric, {sums} FROM {table} "  # noqa: S608 - the model's table, cover()
+        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND procedure_id <> 0 AND ({wanted}) "
+        "GROUP BY unit_id, procedure_id, metric"
+    )
+    inner_params, params = params, []  # the outer SELECT's own parameters come first in the statement
+    if per_unit:
+        # by unit: the offered procedures go to the database (one list per period; kpi_compute has one)
+        counted = []
+        for i, ids in enumerate(offered):
+            marks = ", ".join(["%s"] * len(ids)) or "NULL"
+            params.extend(sorted(ids))
+            counted.append(f"SUM(CASE WHEN n{i} > 0 AND procedure_id IN ({marks}) THEN 1 ELSE 0 END)")
+        outer = "unit_id, metric"
+    else:
+        # the province: pairs counted per procedure (a few thousand rows), the offered ones kept here
+        counted = [f"SUM(CASE WHEN n{i} > 0 THEN 1 ELSE 0 END)" for i in range(len(spans))]
+        outer = "procedure_id, metric"
+    sql = f"SELECT {outer}, {', '.join(counted)} FROM ({inner}) pairs GROUP BY {outer}"  # noqa: S608 - as above
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + inner_params)
+        rows = cursor.fetchall()
+    for key, metric, *values in rows:
+        slot = ref.SERVICES if metric == Metric.PAIR else ref.SERVICES_ONLINE
+        for i, (period_counts, value) in enumerate(zip(counts, values, strict=True)):
+            if not value:
+                continue
+            if per_unit:
+                period_counts[key][slot] += int(value)
+            elif key in offered[i]:
+                period_counts[PROVINCE_KEY][slot] += int(value)
 
 
-def _add_officials(counts: dict[int, list[int]], start: date, last: date) -> None:
+def _add_officials(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
+    """Officials in post on ``to`` (each national id once per unit), and those of them who are the applicant of
+    an online dossier submitted in the period (the ``(applicant_id, s_day)`` partial index)."""
     official = official_model()
     if official is None:
         return
-    active = DossierFact.objects.filter(
-        online=True, applicant_id=OuterRef("national_id"), s_day__gte=start, s_day__lte=last
-    )
-    in_post: dict[int, set[str]] = defaultdict(set)
-    online: dict[int, set[str]] = defaultdict(set)
-    for unit_id, national_id, used in (
-        official.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=last), valid_from__lte=last)
-        .annotate(used=Exists(active))
-        .values_list("unit_id", "national_id", "used")
+    first = min(start for start, _last in spans)
+    days = sorted({last for _start, last in spans})
+    posts = list(
+        official.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=days[0]), valid_from__lte=days[-1])
+        .values_list("unit_id", "national_id", "valid_from", "valid_to")
         .order_by()
-    ):
-        in_post[unit_id].add(national_id)
-        if used:
-            online[unit_id].add(national_id)
-    for unit_id, ids in in_post.items():
-        counts[unit_id][ref.OFFICIALS] = len(ids)
-        counts[unit_id][ref.OFFICIALS_ONLINE] = len(online[unit_id])
+    )
+    if not posts:
+        return
+    in_post_then = official.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=days[0]), valid_from__lte=days[-1]
+    ).values("national_id")
+    used_in = {
+        f"u{i}": Count("pk", filter=Q(s_day__gte=start, s_day__lte=last))
+        for i, (start, last) in enumerate(spans)
+    }
+    used: dict[str, list[bool]] = {
+        row["applicant_id"]: [row[f"u{i}"] > 0 for i in range(len(spans))]
+        for row in DossierFact.objects.filter(
+            online=True,
+            applicant_id__in=in_post_then,
+            s_day__gte=first,
+            s_day__lte=days[-1],
+        )
+        .values("applicant_id")
+        .annotate(**used_in)
+        .order_by()
+    }
+    for i, (period_counts, (_start, last)) in enumerate(zip(counts, spans, strict=True)):
+        in_post: dict[int, set[str]] = defaultdict(set)
+        for unit_id, national_id, valid_from, valid_to in posts:
+            if valid_from <= last and (valid_to is None or valid_to >= last):
+                in_post[unit_id].add(national_id)
+        for unit_id, ids in in_post.items():
+            vector = period_counts[unit_id if per_unit else PROVINCE_KEY]
+            vector[ref.OFFICIALS] += len(ids)
+            vector[ref.OFFICIALS_ONLINE] += sum(1 for n in ids if n in used and used[n][i])
 
 
 def _add(target: list[int], source: Iterable[int]) -> None:

@@ -29,7 +29,8 @@ from dvctt.integrations.interchange.records import (
 )
 from dvctt.integrations.interchange.records import Dossier as DossierRecord
 from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
-from dvctt.monitoring.kpi import kpi_compute
+from dvctt.monitoring import reference as ref
+from dvctt.monitoring.kpi import PROVINCE_KEY, kpi_compute, kpi_counts, kpi_counts_many
 from dvctt.monitoring.models import DossierFact, KpiCount, KpiSpanCount
 from dvctt.monitoring.reference import compute_kpis
 from dvctt.monitoring.rollups import facts_refresh, facts_refresh_procedure, rollups_rebuild
@@ -177,6 +178,19 @@ def _assert_same_figures(records: Records, periods) -> None:
             expected = json.loads(json.dumps(compute_kpis(records, date_from, date_to, mode)))
             got = json.loads(json.dumps(kpi_compute(date_from=date_from, date_to=date_to, units_mode=mode)))
             assert got == expected, (date_from, date_to, mode)
+    # and every period computed together (one set of queries) gives each period's own counts: per unit, and
+    # for the province alone (the dashboards' trend)
+    periods = list(periods)
+    together = kpi_counts_many(periods)
+    for (date_from, date_to), counts in zip(periods, together, strict=True):
+        alone = kpi_counts(date_from=date_from, date_to=date_to)
+        assert {u: v for u, v in counts.items() if any(v)} == {u: v for u, v in alone.items() if any(v)}
+    province = kpi_counts_many(periods, per_unit=False)
+    for (date_from, date_to), counts in zip(periods, province, strict=True):
+        expected_province = kpi_compute(date_from=date_from, date_to=date_to)["province"]
+        assert json.loads(json.dumps(ref._render(counts[PROVINCE_KEY]))) == json.loads(
+            json.dumps(expected_province)
+        ), (date_from, date_to)
 
 
 def _replace_in_db(dossier_row: Dossier, record: DossierRecord, lookups) -> None:

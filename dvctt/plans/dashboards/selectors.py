@@ -10,11 +10,13 @@ recomputes. Scores, targets and statuses come from dvctt.plans (pure functions o
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
@@ -29,11 +31,11 @@ from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier
 from dvctt.monitoring import reference as ref
-from dvctt.monitoring.dashboards.periods import Period, month_periods
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
-from dvctt.monitoring.kpi import cover, kpi_compute, kpi_counts, province_catalogue
+from dvctt.monitoring.kpi import PROVINCE_KEY, cover, kpi_compute, kpi_counts_many
 from dvctt.monitoring.models import KpiCount
 from dvctt.monitoring.rollups import Metric
+from dvctt.plans.dashboards.periods import Period, month_periods
 from dvctt.plans.models import IndexGroup, Plan, Target
 from dvctt.plans.scores import forecast_year_end, index_scores, target_status
 from dvctt.plans.selectors import FORECASTABLE, index_config_in_force
@@ -82,65 +84,100 @@ def data_version() -> str:
 
 @dataclass
 class KpiSource:
-    """One page's access to the figures: the data version is read once per page."""
+    """One page's access to the figures: the data version is read once per page.
+
+    Each entry of the cache holds the version it was computed under and when. An entry of the current version is
+    served; so is one of an older version computed at most ``fresh_seconds`` ago (the setting
+    DVCTT_DASHBOARD_FRESH_SECONDS, 30 s by default): the rollups follow the dossiers within seconds, and a busy
+    day (a write every second) then costs one computation of a period per window, not one per page view.
+    ``dvctt dashboards_warm --loop`` recomputes the usual periods in the background so that page views find them
+    fresh. ``computed_at`` is when the oldest figures the page shows were computed (the page says it).
+    """
 
     version: str = field(default_factory=lambda: data_version())
+    fresh_seconds: float = field(default_factory=lambda: settings.DVCTT_DASHBOARD_FRESH_SECONDS)
+    computed_at: float | None = None
+
+    def _entry(self, key: str, compute: Callable[[], Any], *, stale_seconds: float) -> Any:
+        now = time.time()
+        entry = cache.get(key)
+        if entry is not None and (entry[0] == self.version or now - entry[1] <= stale_seconds):
+            value, at = entry[2], entry[1]
+        else:
+            value, at = compute(), now
+            cache.set(key, (self.version, at, value), CACHE_SECONDS)
+        self.computed_at = at if self.computed_at is None else min(self.computed_at, at)
+        return value
+
+    @property
+    def computed_time(self) -> datetime | None:
+        """``computed_at`` as an aware datetime (shown on the pages in local time)."""
+        if self.computed_at is None:
+            return None
+        return datetime.fromtimestamp(self.computed_at, tz=timezone.get_current_timezone())
 
     def kpis(self, period: Period) -> dict[str, Any]:
-        key = f"dvctt:dash:kpi:{period.date_from}:{period.date_to}:{period.units_mode}:{self.version}"
-        kpis = cache.get(key)
-        if kpis is None:
-            kpis = kpi_compute(
+        key = f"dvctt:dash:kpi:{period.date_from}:{period.date_to}:{period.units_mode}"
+        return self._entry(
+            key,
+            lambda: kpi_compute(
                 date_from=period.date_from, date_to=period.date_to, units_mode=period.units_mode
-            )
-            cache.set(key, kpis, CACHE_SECONDS)
-        return kpis
+            ),
+            stale_seconds=self.fresh_seconds,
+        )
 
-    def province(self, period: Period, *, stale_seconds: int = 0) -> dict[str, Any]:
-        """The province's figures only (the trend's months: the same in both units modes, and without the
-        assembly of every unit that kpi_compute does).
+    def province_series(self, periods: list[Period], *, stale_seconds: float = 0) -> list[dict[str, Any]]:
+        """The province's figures of each period (the trend's months: the same in both units modes), those not
+        in the cache computed together (monitoring.kpi.kpi_counts_many: one set of queries for all of them).
 
         With ``stale_seconds``, figures computed under an older data version that many seconds ago or less are
-        served as they are: the trend's twelve months then cost a recomputation at most that often however
-        often the data changes (a busy day changes it every second). The period's own figures never do this.
+        served as they are (the trend's months: TREND_STALE_SECONDS).
         """
-        key = f"dvctt:dash:province:{period.date_from}:{period.date_to}"
-        entry = cache.get(key)
         now = time.time()
-        if entry is not None and (entry[0] == self.version or now - entry[1] <= stale_seconds):
-            return dict(entry[2])
-        figures = province_figures(date_from=period.date_from, date_to=period.date_to)
-        cache.set(key, (self.version, now, figures), CACHE_SECONDS)
-        return figures
+        keys = [f"dvctt:dash:province:{p.date_from}:{p.date_to}" for p in periods]
+        found = cache.get_many(keys)
+        out: list[dict[str, Any] | None] = []
+        for key in keys:
+            entry = found.get(key)
+            if entry is not None and (entry[0] == self.version or now - entry[1] <= stale_seconds):
+                out.append(dict(entry[2]))
+            else:
+                out.append(None)
+        missing = [i for i, figures in enumerate(out) if figures is None]
+        if missing:
+            computed = province_figures_many([(periods[i].date_from, periods[i].date_to) for i in missing])
+            cache.set_many(
+                {keys[i]: (self.version, now, figures) for i, figures in zip(missing, computed, strict=True)},
+                CACHE_SECONDS,
+            )
+            for i, figures in zip(missing, computed, strict=True):
+                out[i] = figures
+        return [figures or {} for figures in out]
 
     def index(self, period: Period, *, units: bool) -> dict[str, Any]:
         """The national index's scores (plans.scores) of the period; of the province only unless ``units``
         (scoring every unit in exact fractions costs tens of milliseconds: cached with the figures)."""
         scope = "units" if units else "province"
-        key = (
-            f"dvctt:dash:index:{scope}:{period.date_from}:{period.date_to}:{period.units_mode}:{self.version}"
-        )
-        scores = cache.get(key)
-        if scores is None:
+        key = f"dvctt:dash:index:{scope}:{period.date_from}:{period.date_to}:{period.units_mode}"
+
+        def compute() -> dict[str, Any]:
             kpis = self.kpis(period)
             if not units:
                 kpis = kpis | {"units": {}}
-            scores = index_scores(kpis, index_config_in_force(on=period.date_to))
-            cache.set(key, scores, CACHE_SECONDS)
-        return scores
+            return index_scores(kpis, index_config_in_force(on=period.date_to))
+
+        return self._entry(key, compute, stale_seconds=self.fresh_seconds)
 
 
 def province_figures(*, date_from: date, date_to: date) -> dict[str, Any]:
-    """``kpi_compute(...)["province"]``, computed as kpi_compute does it (the sum of every unit's count vector,
-    the catalogue slots counted once per procedure); tests/test_dashboard_pages.py checks the equality."""
-    province = [0] * ref.SLOTS
-    for vector in kpi_counts(date_from=date_from, date_to=date_to).values():
-        for slot, value in enumerate(vector):
-            province[slot] += value
-    for slot, value in enumerate(province_catalogue(date_to)):
-        if slot in ref.CATALOGUE_SLOTS:
-            province[slot] = value
-    return ref._render(province)
+    """``kpi_compute(...)["province"]``, without the assembly of every unit; tests/test_dashboard_pages.py checks
+    the equality."""
+    return province_figures_many([(date_from, date_to)])[0]
+
+
+def province_figures_many(spans: list[tuple[date, date]]) -> list[dict[str, Any]]:
+    """:func:`province_figures` of several periods, computed together (kpi_counts_many, province only)."""
+    return [ref._render(counts[PROVINCE_KEY]) for counts in kpi_counts_many(spans, per_unit=False)]
 
 
 # Targets ---------------------------------------------------------------------------------------------------
@@ -281,6 +318,7 @@ class Overview:
     index_groups: list[dict[str, Any]]
     index_figures: list[Figure]
     months: list[Period]
+    computed_at: datetime | None = None
 
 
 def _index_groups(index: dict[str, Any], scope: dict[str, Any]) -> list[dict[str, Any]]:
@@ -298,7 +336,7 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
     kpis = source.kpis(period)
     plan, targets = targets_for_year(period.date_to.year)
     months = month_periods(period)
-    monthly = [source.province(month, stale_seconds=TREND_STALE_SECONDS) for month in months]
+    monthly = source.province_series(months, stale_seconds=TREND_STALE_SECONDS)
     figures = []
     for indicator in PLAN_INDICATORS:
         figure = figure_of(indicator, kpis["province"], target_of(targets, None, indicator.code))
@@ -335,6 +373,7 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
         index_groups=_index_groups(index, province_index),
         index_figures=index_figures,
         months=months,
+        computed_at=source.computed_time,
     )
 
 
@@ -383,6 +422,7 @@ class Ranking:
     level: str
     sort: str
     descending: bool
+    computed_at: datetime | None = None
 
 
 def _sort_value(row: RankRow, sort: str) -> Any:
@@ -439,7 +479,15 @@ def dashboard_ranking(
         row.rank = position
     sort = sort if sort in SORT_KEYS else "diem"
     rows.sort(key=lambda r: (_sort_value(r, sort), -r.rank if descending else r.rank), reverse=descending)
-    return Ranking(period=period, plan=plan, rows=rows, level=level, sort=sort, descending=descending)
+    return Ranking(
+        period=period,
+        plan=plan,
+        rows=rows,
+        level=level,
+        sort=sort,
+        descending=descending,
+        computed_at=source.computed_time,
+    )
 
 
 # A unit's page ---------------------------------------------------------------------------------------------
@@ -529,6 +577,7 @@ class UnitPage:
     index_groups: list[dict[str, Any]]
     reported: bool  # the unit has figures of its own in this units mode
     heir: Unit | None
+    computed_at: datetime | None = None
 
 
 def dashboard_unit(*, unit: Unit, period: Period, source: KpiSource | None = None) -> UnitPage:
@@ -554,6 +603,7 @@ def dashboard_unit(*, unit: Unit, period: Period, source: KpiSource | None = Non
         index_groups=_index_groups(index, unit_index) if unit_index else [],
         reported=reported,
         heir=heir,
+        computed_at=source.computed_time,
     )
 
 
@@ -563,3 +613,31 @@ def today_now() -> datetime:
 
 def period_today() -> date:
     return timezone.localdate()
+
+
+# Keeping the usual periods fresh ---------------------------------------------------------------------------
+
+WARM_KINDS = ("nam", "quy", "thang", "nua")
+
+
+def warm_periods(*, today: date) -> list[Period]:
+    """The periods the dashboards open on: this year so far, quarter, month and half, in both units modes."""
+    from dvctt.plans.dashboards.periods import period_parse
+
+    return [
+        period_parse({"ky": kind, "donvi": mode}, today=today)
+        for kind in WARM_KINDS
+        for mode in ("period", "current")
+    ]
+
+
+def dashboards_warm(*, today: date, version: str | None = None) -> int:
+    """Compute the overview's and the ranking's figures of :func:`warm_periods` under the current data version
+    and keep them in the cache (those already computed under it are left as they are). Returns how many periods
+    were looked at. Run by ``dvctt dashboards_warm``."""
+    source = KpiSource(version=version or data_version(), fresh_seconds=0)
+    periods = warm_periods(today=today)
+    for period in periods:
+        dashboard_overview(period=period, source=source)
+        dashboard_ranking(period=period, source=source)
+    return len(periods)

@@ -30,11 +30,11 @@ from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.masking import mask_id
 from dvctt.dossiers.states import Status
-from dvctt.monitoring.dashboards.periods import Period
 from dvctt.monitoring.indicators import BY_CODE
 from dvctt.monitoring.kpi import cover
 from dvctt.monitoring.models import DossierFact, KpiCount
 from dvctt.monitoring.rollups import Metric
+from dvctt.plans.dashboards.periods import Period
 
 NUMERATOR, DENOMINATOR = "tu", "mau"
 LATE, TO_PROCESS, COMPLAINTS, RECEIVED = "trehan", "phaigiaiquyet", "phananh", "tiepnhan"

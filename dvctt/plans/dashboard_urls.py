@@ -1,10 +1,10 @@
-"""Dashboards for monitors, leaders and unit leaders (docs/dashboards.md), mounted at /theo-doi/."""
+"""Dashboards (plans.dashboards) for monitors, leaders and unit leaders (docs/dashboards.md), mounted at /theo-doi/."""
 
 from django.urls import path
 
-from dvctt.monitoring.dashboards import views
+from dvctt.plans.dashboards import views
 
-app_name = "monitoring"
+app_name = "dashboards"
 
 urlpatterns = [
     path("", views.overview, name="overview"),

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dvctt.monitoring.dashboards.selectors import plan_for_year
+from dvctt.plans.dashboards.selectors import plan_for_year
 from dvctt.plans.models import Plan, Target
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dvctt.monitoring.dashboards.periods import PeriodError, month_periods, period_parse
+from dvctt.plans.dashboards.periods import PeriodError, month_periods, period_parse
 
 TODAY = date(2026, 11, 28)
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from dvctt.agencies.models import Unit
-from dvctt.monitoring.dashboards.selectors import FALLBACK_BUCKET_SECONDS, data_version
+from dvctt.plans.dashboards.selectors import FALLBACK_BUCKET_SECONDS, data_version
 
 
 @pytest.mark.django_db(transaction=True)

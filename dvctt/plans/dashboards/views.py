@@ -24,10 +24,10 @@ from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.common.errors import NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.dossiers.selectors import dossiers_visible_to
-from dvctt.monitoring.dashboards import access, explain, selectors
-from dvctt.monitoring.dashboards.charts import Point, bar_svg, trend_svg
-from dvctt.monitoring.dashboards.periods import KINDS, UNITS_MODES, Period, PeriodError, period_parse
 from dvctt.monitoring.indicators import BY_CODE
+from dvctt.plans.dashboards import access, explain, selectors
+from dvctt.plans.dashboards.charts import Point, bar_svg, trend_svg
+from dvctt.plans.dashboards.periods import KINDS, UNITS_MODES, Period, PeriodError, period_parse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -37,7 +37,7 @@ LEVEL_CHOICES = [(level.value, level.label) for level in selectors.LEVELS]
 def _error(request: HttpRequest, message: str, *, status: int, period: Period | None = None) -> HttpResponse:
     return render(
         request,
-        "monitoring/error.html",
+        "dashboards/error.html",
         {"message": message, "status": status, "period": period, **_picker(request)},
         status=status,
     )
@@ -68,14 +68,14 @@ def _period(request: HttpRequest) -> Period:
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
-    return [{"label": _("Theo dõi"), "url": reverse("monitoring:overview")}] + [
+    return [{"label": _("Theo dõi"), "url": reverse("dashboards:overview")}] + [
         {"label": label, "url": url} for label, url in items
     ]
 
 
 @lru_cache(maxsize=64)
 def _explain_base(code: str, part: str) -> str:
-    return reverse("monitoring:explain", args=[code, part])
+    return reverse("dashboards:explain", args=[code, part])
 
 
 @lru_cache(maxsize=256)
@@ -133,7 +133,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "monitoring/overview.html",
+        "dashboards/overview.html",
         {
             "data": data,
             "period": period,
@@ -184,7 +184,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return _error(request, _("Cách sắp xếp “%(sort)s” không hợp lệ.") % {"sort": sort}, status=400)
     descending = request.GET.get("chieu", "giam") != "tang"
     data = selectors.dashboard_ranking(period=period, level=level, sort=sort, descending=descending)
-    unit_base = reverse("monitoring:unit", args=["-"])[:-2]
+    unit_base = reverse("dashboards:unit", args=["-"])[:-2]
     base = period.query(cap=level)
     sort_links = {
         key: {
@@ -196,7 +196,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "monitoring/ranking.html",
+        "dashboards/ranking.html",
         {
             "data": data,
             "period": period,
@@ -261,7 +261,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     ]
     return render(
         request,
-        "monitoring/unit.html",
+        "dashboards/unit.html",
         {
             "data": data,
             "unit": unit,
@@ -277,7 +277,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
             "not_using_count": not_using_count,
             "not_using_url": _explain_url(period, "official_usage_rate", explain.DENOMINATOR, unit.code),
             "breadcrumbs": _crumbs(
-                (_("Xếp hạng đơn vị"), reverse("monitoring:ranking") + "?" + period.query()),
+                (_("Xếp hạng đơn vị"), reverse("dashboards:ranking") + "?" + period.query()),
                 (unit.name, None),
             ),
             **_picker(request),
@@ -346,10 +346,10 @@ def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
                 period=period,
             )
         rows = list(listing.cells(list(page.object_list)))
-    here = reverse("monitoring:explain", args=[code, part]) + "?" + period.query(dv=unit.code if unit else "")
+    here = reverse("dashboards:explain", args=[code, part]) + "?" + period.query(dv=unit.code if unit else "")
     return render(
         request,
-        "monitoring/explain.html",
+        "dashboards/explain.html",
         {
             "indicator": indicator,
             "part": part,
@@ -358,7 +358,7 @@ def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
                 (
                     p,
                     explain.PART_LABELS[p],
-                    reverse("monitoring:explain", args=[code, p])
+                    reverse("dashboards:explain", args=[code, p])
                     + "?"
                     + period.query(dv=unit.code if unit else ""),
                 )
@@ -377,7 +377,7 @@ def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
             "here": here,
             "breadcrumbs": _crumbs(
                 *(
-                    ((unit.name, reverse("monitoring:unit", args=[unit.code]) + "?" + period.query()),)
+                    ((unit.name, reverse("dashboards:unit", args=[unit.code]) + "?" + period.query()),)
                     if unit
                     else ()
                 ),

@@ -4,22 +4,30 @@ the ranking's sort and filter, XLSX export, and the cache following changes."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dvctt.accounts.models import Official, Role, User
 from dvctt.agencies.models import Unit
+from dvctt.dossiers.models import Dossier
+from dvctt.dossiers.states import Channel
 from dvctt.integrations.interchange import read_folder
-from dvctt.monitoring.dashboards import selectors
 from dvctt.monitoring.kpi import kpi_compute
-from dvctt.monitoring.rollups import rollups_rebuild
+from dvctt.monitoring.models import DossierFact
+from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.monitoring.tests.test_reference_sample import sample_dir
+from dvctt.plans.dashboards import selectors
 from dvctt.plans.models import Plan, Target
 
 YEAR_2025 = "?ky=nam&nam=2025"
@@ -82,7 +90,7 @@ def _unit_with_officials(units: dict[str, Unit]) -> Unit:
 
 
 def test_anonymous_is_sent_to_the_login(client, db):
-    response = client.get(reverse("monitoring:overview"))
+    response = client.get(reverse("dashboards:overview"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -96,9 +104,9 @@ def test_other_roles_get_a_vietnamese_403(client, db, role):
     )
     # when they open the dashboards, then they are refused on a page in Vietnamese
     for url in (
-        reverse("monitoring:overview"),
-        reverse("monitoring:ranking"),
-        reverse("monitoring:unit", args=["U1"]),
+        reverse("dashboards:overview"),
+        reverse("dashboards:ranking"),
+        reverse("dashboards:unit", args=["U1"]),
     ):
         response = client.get(url)
         assert response.status_code == 403
@@ -111,20 +119,20 @@ def test_unit_leader_sees_overview_and_ranking_but_only_units_in_scope(client, s
     other = Unit.objects.filter(parent__isnull=True).exclude(pk=own.pk).order_by("code").first()
     client.force_login(_user("leader", Role.UNIT_LEADER, own))
     # then the province overview and the ranking are open
-    assert client.get(reverse("monitoring:overview") + YEAR_2025).status_code == 200
-    assert client.get(reverse("monitoring:ranking") + YEAR_2025).status_code == 200
+    assert client.get(reverse("dashboards:overview") + YEAR_2025).status_code == 200
+    assert client.get(reverse("dashboards:ranking") + YEAR_2025).status_code == 200
     # and their unit's page, but not another unit's
-    assert client.get(reverse("monitoring:unit", args=[own.code]) + YEAR_2025).status_code == 200
-    refused = client.get(reverse("monitoring:unit", args=[other.code]) + YEAR_2025)
+    assert client.get(reverse("dashboards:unit", args=[own.code]) + YEAR_2025).status_code == 200
+    refused = client.get(reverse("dashboards:unit", args=[other.code]) + YEAR_2025)
     assert refused.status_code == 403
     assert other.name in refused.content.decode()
     # and the province's dossier list shows the figure but not the items
-    page = client.get(reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025)
+    page = client.get(reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025)
     assert page.status_code == 200
     assert "chỉ hiển thị cho đơn vị thuộc phạm vi" in page.content.decode()
     assert (
         client.get(
-            reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025 + "&xuat=xlsx"
+            reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025 + "&xuat=xlsx"
         ).status_code
         == 403
     )
@@ -136,9 +144,9 @@ def test_official_names_only_for_monitors_and_that_units_leader(client, sample, 
     name = (
         Official.objects.filter(unit=unit).exclude(full_name="").values_list("full_name", flat=True).first()
     )
-    url = reverse("monitoring:unit", args=[unit.code]) + YEAR_2025
+    url = reverse("dashboards:unit", args=[unit.code]) + YEAR_2025
     explain_url = (
-        reverse("monitoring:explain", args=["official_usage_rate", "mau"]) + YEAR_2025 + f"&dv={unit.code}"
+        reverse("dashboards:explain", args=["official_usage_rate", "mau"]) + YEAR_2025 + f"&dv={unit.code}"
     )
     Official.objects.filter(unit=unit).update(full_name="Nguyễn Văn Riêng")
     name = "Nguyễn Văn Riêng"
@@ -195,12 +203,13 @@ def test_bad_input_is_a_clear_vietnamese_error_on_the_page(client, monitor, url,
 # period it needs; a warm page (same data version) reads them from the cache.
 # On PostgreSQL the data version is one more query (table statistics); elsewhere it is the clock.
 V = 1 if connection.vendor == "postgresql" else 0
-# the quarter and its 9 months of trend × kpi_compute, then plan, targets, index configuration
-OVERVIEW_COLD = 75 + V
+# cold: plan, targets, index configuration, the quarter's figures (kpi_compute: 12 engine queries and the
+# units), and the trend's nine months together (monitoring.kpi.kpi_counts_many: 7 queries for all of them)
+OVERVIEW_COLD = 21 + V
 OVERVIEW_WARM = 3 + V
 # after a change of data: the quarter's figures and index again; the trend's months from the last minute
-OVERVIEW_CHANGED = 12 + V
-RANKING_COLD = 13 + V
+OVERVIEW_CHANGED = 14 + V
+RANKING_COLD = 15 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
 EXPLAIN_WARM = 4 + V
@@ -214,7 +223,7 @@ def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor
     Target.objects.create(plan=plan, indicator="online_dossier_rate", year=2025, value="0.99")
     client.force_login(monitor)
     # when the overview of the first half of 2025 is opened
-    body = client.get(reverse("monitoring:overview") + "?ky=nua&nam=2025&nua=1").content.decode()
+    body = client.get(reverse("dashboards:overview") + "?ky=nua&nam=2025&nua=1").content.decode()
     # then it shows the plan, the indicator at risk, a chart with text alternative, and the index by group
     assert "165/KH-UBND" in body
     assert "99,0 %" in body
@@ -226,8 +235,8 @@ def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor
 
 def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_num_queries, _fresh_cache):
     client.force_login(monitor)
-    url = reverse("monitoring:overview") + "?ky=quy&nam=2025&quy=3"
-    client.get(reverse("monitoring:ranking"))  # session and user loaded once, like any later request
+    url = reverse("dashboards:overview") + "?ky=quy&nam=2025&quy=3"
+    client.get(reverse("dashboards:ranking"))  # session and user loaded once, like any later request
     cache.clear()
     # cold: version, plan, targets, the quarter's figures, the trend's nine months, the index configuration
     with django_assert_num_queries(OVERVIEW_COLD):
@@ -235,17 +244,73 @@ def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_n
     # warm: session, user, version, plan and targets, index configuration; the figures from the cache
     with django_assert_num_queries(OVERVIEW_WARM):
         assert client.get(url).status_code == 200
-    # the data changed: the quarter is recomputed, the trend's months may be up to a minute old
+    # the data changed a moment ago: figures computed within the freshness window are still shown
     _fresh_cache["version"] = "changed"
-    with django_assert_num_queries(OVERVIEW_CHANGED):
+    with django_assert_num_queries(OVERVIEW_WARM):
         assert client.get(url).status_code == 200
+    # the data changed longer ago than the window: the quarter is recomputed, the trend's months may be up to a
+    # minute old
+    with override_settings(DVCTT_DASHBOARD_FRESH_SECONDS=0), django_assert_num_queries(OVERVIEW_CHANGED):
+        assert client.get(url).status_code == 200
+
+
+def test_figures_follow_the_data_after_the_freshness_window(
+    client, sample, monitor, monkeypatch, _fresh_cache
+):
+    client.force_login(monitor)
+    url = reverse("dashboards:overview") + "?ky=quy&nam=2025&quy=3"
+    first = client.get(url).context["data"]
+    online = next(f for f in first.figures if f.indicator.code == "online_dossier_rate")
+    # the page says when its figures were computed
+    assert first.computed_at is not None
+    assert f"{timezone.localtime(first.computed_at):%H:%M:%S %d/%m/%Y}" in client.get(url).content.decode()
+    # when a dossier of the quarter turns from the counter to online, and its rollups follow
+    fact = DossierFact.objects.filter(online=False, r_day__gte=date(2025, 7, 1), r_day__lte=date(2025, 9, 30))
+    dossier = Dossier.objects.get(pk=fact.values_list("dossier_id", flat=True)[0])
+    Dossier.objects.filter(pk=dossier.pk).update(channel=Channel.ONLINE)
+    facts_refresh(dossier_ids={dossier.pk})
+    _fresh_cache["version"] = "after the change"
+    # then within the window the page still shows the figures it computed a moment ago
+    again = next(
+        f for f in client.get(url).context["data"].figures if f.indicator.code == "online_dossier_rate"
+    )
+    assert again.numerator == online.numerator
+    # and once the window has passed, the new ones, computed again
+    later = time.time() + settings.DVCTT_DASHBOARD_FRESH_SECONDS + 1
+    monkeypatch.setattr(selectors.time, "time", lambda: later)
+    data = client.get(url).context["data"]
+    changed = next(f for f in data.figures if f.indicator.code == "online_dossier_rate")
+    assert changed.numerator == online.numerator + 1
+    assert changed.denominator == online.denominator
+    assert data.computed_at.timestamp() == pytest.approx(later, abs=1e-3)
+
+
+def test_the_warmer_computes_the_usual_periods_before_anyone_asks(
+    client, sample, monitor, django_assert_num_queries, _fresh_cache
+):
+    # given today's usual periods computed by ``dvctt dashboards_warm``
+    today = timezone.localdate()
+    call_command("dashboards_warm")
+    client.force_login(monitor)
+    client.get(reverse("dashboards:ranking") + "?ky=thang&nam=2025&thang=1")  # session and user
+    # then the year so far, the quarter, the month and the half open as warm pages (no figure computed), in both
+    # units modes
+    periods = selectors.warm_periods(today=today)
+    assert {(p.kind, p.date_to, p.units_mode) for p in periods} == {
+        (kind, today, mode) for kind in ("nam", "quy", "thang", "nua") for mode in ("period", "current")
+    }
+    for period in periods:
+        with django_assert_num_queries(OVERVIEW_WARM):
+            assert client.get(reverse("dashboards:overview") + "?" + period.query()).status_code == 200
+        with django_assert_num_queries(RANKING_WARM):
+            assert client.get(reverse("dashboards:ranking") + "?" + period.query()).status_code == 200
 
 
 def test_ranking_query_count_is_pinned_and_independent_of_units(
     client, sample, monitor, django_assert_num_queries
 ):
     client.force_login(monitor)
-    url = reverse("monitoring:ranking") + YEAR_2025
+    url = reverse("dashboards:ranking") + YEAR_2025
     cache.clear()
     with django_assert_num_queries(RANKING_COLD):
         assert client.get(url).status_code == 200
@@ -256,10 +321,10 @@ def test_ranking_query_count_is_pinned_and_independent_of_units(
 def test_unit_and_explain_query_counts_are_pinned(client, sample, monitor, django_assert_num_queries):
     client.force_login(monitor)
     unit = _unit_with_officials(sample)
-    client.get(reverse("monitoring:unit", args=[unit.code]) + YEAR_2025)  # figures cached
+    client.get(reverse("dashboards:unit", args=[unit.code]) + YEAR_2025)  # figures cached
     with django_assert_num_queries(UNIT_WARM):
-        assert client.get(reverse("monitoring:unit", args=[unit.code]) + YEAR_2025).status_code == 200
-    url = reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+        assert client.get(reverse("dashboards:unit", args=[unit.code]) + YEAR_2025).status_code == 200
+    url = reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
     with django_assert_num_queries(EXPLAIN_WARM):
         assert client.get(url).status_code == 200
     with django_assert_num_queries(EXPLAIN_WARM):
@@ -277,33 +342,37 @@ def test_trend_months_equal_the_engines_province(sample):
             date_from,
             date_to,
         )
+    # and computed all together, in one set of queries, they are the same again
+    together = selectors.province_figures_many(periods)
+    for (date_from, date_to), figures in zip(periods, together, strict=True):
+        assert figures == kpi_compute(date_from=date_from, date_to=date_to)["province"], (date_from, date_to)
 
 
 def test_ranking_sorts_and_filters_by_level(client, sample, monitor):
     client.force_login(monitor)
     # when the ranking is sorted by name, ascending, then descending
-    up = client.get(reverse("monitoring:ranking") + YEAR_2025 + "&sx=ten&chieu=tang").context["data"].rows
-    down = client.get(reverse("monitoring:ranking") + YEAR_2025 + "&sx=ten&chieu=giam").context["data"].rows
+    up = client.get(reverse("dashboards:ranking") + YEAR_2025 + "&sx=ten&chieu=tang").context["data"].rows
+    down = client.get(reverse("dashboards:ranking") + YEAR_2025 + "&sx=ten&chieu=giam").context["data"].rows
     names = [r.unit.name.casefold() for r in up]
     assert names == sorted(names)
     assert [r.unit.code for r in down] == [r.unit.code for r in reversed(up)]
     # and filtered by a level, then only that level remains
     level = up[0].unit.level
-    rows = client.get(reverse("monitoring:ranking") + YEAR_2025 + f"&cap={level}").context["data"].rows
+    rows = client.get(reverse("dashboards:ranking") + YEAR_2025 + f"&cap={level}").context["data"].rows
     assert rows and {r.unit.level for r in rows} == {level}
     # and by default the best attainment comes first, ranks 1, 2, 3...
-    default = client.get(reverse("monitoring:ranking") + YEAR_2025).context["data"].rows
+    default = client.get(reverse("dashboards:ranking") + YEAR_2025).context["data"].rows
     assert [r.rank for r in default] == list(range(1, len(default) + 1))
 
 
 def test_ranking_units_as_today_fold_ended_units(client, sample, monitor):
     client.force_login(monitor)
     period_codes = {
-        r.unit.code for r in client.get(reverse("monitoring:ranking") + YEAR_2025).context["data"].rows
+        r.unit.code for r in client.get(reverse("dashboards:ranking") + YEAR_2025).context["data"].rows
     }
     current_codes = {
         r.unit.code
-        for r in client.get(reverse("monitoring:ranking") + YEAR_2025 + "&donvi=current").context["data"].rows
+        for r in client.get(reverse("dashboards:ranking") + YEAR_2025 + "&donvi=current").context["data"].rows
     }
     ended = set(Unit.objects.filter(valid_to__isnull=False).values_list("code", flat=True))
     assert ended & period_codes
@@ -312,7 +381,7 @@ def test_ranking_units_as_today_fold_ended_units(client, sample, monitor):
 
 def test_explain_export_is_the_whole_list_in_xlsx(client, sample, monitor):
     client.force_login(monitor)
-    url = reverse("monitoring:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+    url = reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
     page = client.get(url)
     total = page.context["page"].paginator.count
     assert total > 50  # more than one page
