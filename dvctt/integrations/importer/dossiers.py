@@ -240,7 +240,7 @@ class DossierImporter:
 
     def run_copy(self, path: Path) -> None:
         """PostgreSQL: batches of ready COPY text (see pipeline.py); existing codes go the update path."""
-        from .pipeline import WORKER_MIN_BYTES, build_batches
+        from .pipeline import build_batches, duplicate_issues, worker_count
 
         started = time.perf_counter()
         issues = self.report.issues
@@ -256,9 +256,14 @@ class DossierImporter:
         if bulk_load:
             bulk.start()
         spec = KINDS["dossiers"]
+        workers = worker_count(self, size)
+        codes: dict[str, int] = {}
         with connection.cursor() as cursor:
-            for batch in build_batches(self, path, worker=size >= WORKER_MIN_BYTES):
+            for batch in build_batches(self, path, workers=workers):
                 issues.extend(batch.issues)
+                if workers > 1:
+                    # each worker finds repeated codes among its own lines; here, those across workers
+                    issues.extend(duplicate_issues(batch, codes, FILE))
                 if not self.writing:
                     continue
                 for sink, text in (
@@ -285,10 +290,12 @@ class DossierImporter:
         if bulk_load and self.writing:
             bulk.finish()
         logger.info(
-            "dossiers: %d created in %.1f s (bulk load: %s), parents linked in %.1f s, indexes and keys %.1f s",
+            "dossiers: %d created in %.1f s (bulk load: %s, %d workers), parents linked in %.1f s, "
+            "indexes and keys %.1f s",
             self.report.counts["dossiers"]["created"],
             copied - started,
             bulk_load,
+            workers,
             linked - copied,
             time.perf_counter() - linked,
         )

@@ -12,6 +12,8 @@ process's own). Small files are built inline: a fork costs more than it saves be
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 #: Above this size (bytes; about 10,000 lines) the rows are built in a worker process.
 WORKER_MIN_BYTES = 4_000_000
+#: Above this size (about 100,000 lines), in one worker per core (up to MAX_WORKERS): see worker_count().
+MULTI_WORKER_MIN_BYTES = 50_000_000
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -43,12 +48,24 @@ class Batch:
     events: bytes = b""
     #: Valid lines whose code is already in the database: (line number, raw line) for the update path.
     existing: list[tuple[int, bytes]] = field(default_factory=list)
+    #: (code, line number) of every valid line (new rows and ``existing``): the main process checks that no code
+    #: comes twice across workers.
+    codes: list[tuple[str, int]] = field(default_factory=list)
 
 
 class BatchBuilder:
-    def __init__(self, importer: DossierImporter, take_ids: Callable[[int], list[int]]) -> None:
+    """Builds the batches of the lines of one shard: with ``shards`` = (k, n), only the lines of every n-th block
+    of ``importer.batch_size`` lines starting with block k (the other workers build the rest)."""
+
+    def __init__(
+        self,
+        importer: DossierImporter,
+        take_ids: Callable[[list[int]], list[int]],
+        shards: tuple[int, int] = (0, 1),
+    ) -> None:
         self.importer = importer
         self.take_ids = take_ids
+        self.shard, self.shards = shards
         self.text = DossierText(
             dossiers=importer.dossiers,
             supplements=importer.supplements,
@@ -75,11 +92,15 @@ class BatchBuilder:
 
         batch = Batch()
         rows: list[str] = []
+        lines: list[int] = []
         children: list[tuple[list[str], list[str]]] = []
         events: list[str] = []
         failed = False
+        shard, shards = self.shard, self.shards
         with path.open("rb") as handle:
             for line_no, raw in enumerate(handle, 1):
+                if shards > 1 and (line_no - 1) // size % shards != shard:
+                    continue
                 if not raw.strip():
                     continue
                 try:
@@ -98,8 +119,11 @@ class BatchBuilder:
                     seen[code] = line_no
                     if code in existing_codes:
                         batch.existing.append((line_no, raw))
+                        batch.codes.append((code, line_no))
                     elif importer.skip_errors or not failed:
                         rows.append(fast[0])
+                        lines.append(line_no)
+                        batch.codes.append((code, line_no))
                         children.append((fast[2], fast[3]))
                         events.append(event_row(fast[4], line_no))
                 else:
@@ -110,13 +134,16 @@ class BatchBuilder:
                             batch.issues.extend(found)
                         elif record.code in existing_codes:
                             batch.existing.append((line_no, raw))
+                            batch.codes.append((record.code, line_no))
                         elif importer.skip_errors or not (failed or batch.issues):
                             self._general(record, rows, children, events)
+                            lines.append(line_no)
+                            batch.codes.append((record.code, line_no))
                     failed = failed or bool(batch.issues)
                 if len(rows) + len(batch.existing) >= size:
-                    yield self._finish(batch, rows, children, events)
-                    batch, rows, children, events = Batch(), [], [], []
-        yield self._finish(batch, rows, children, events)
+                    yield self._finish(batch, rows, lines, children, events)
+                    batch, rows, lines, children, events = Batch(), [], [], [], []
+        yield self._finish(batch, rows, lines, children, events)
 
     def _general(self, record: Any, rows: list[str], children: list, events: list[str]) -> None:
         """A line the fast path declined but which is valid: the importer's own mapping, as COPY text."""
@@ -137,9 +164,11 @@ class BatchBuilder:
         event = importer._event(None, 1, "import", record, values["unit_id"])
         events.append(general_text(importer.events, event))
 
-    def _finish(self, batch: Batch, rows: list[str], children: list, events: list[str]) -> Batch:
+    def _finish(
+        self, batch: Batch, rows: list[str], lines: list[int], children: list, events: list[str]
+    ) -> Batch:
         if rows:
-            ids = self.take_ids(len(rows))
+            ids = self.take_ids(lines)
             batch.created = len(rows)
             batch.dossiers = "".join([f"{pk}\t{row}" for pk, row in zip(ids, rows, strict=True)]).encode()
             batch.events = "".join([f"{pk}\t{row}" for pk, row in zip(ids, events, strict=True)]).encode()
@@ -155,56 +184,126 @@ class BatchBuilder:
         return batch
 
 
-def take_ids_on(cursor: Any, table: str) -> Callable[[int], list[int]]:
-    def take(count: int) -> list[int]:
+def take_ids_on(cursor: Any, table: str) -> Callable[[list[int]], list[int]]:
+    """Ids from the table's sequence, one per row, as the rows come."""
+
+    def take(lines: list[int]) -> list[int]:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(lines)],
         )
         return [row[0] for row in cursor.fetchall()]
 
     return take
 
 
-def build_batches(importer: DossierImporter, path: Path, *, worker: bool) -> Iterator[Batch]:
+def ids_by_line(cursor: Any, table: str, path: Path) -> Callable[[list[int]], list[int]]:
+    """One id per line of the file, taken from the sequence before the workers start: a row gets the id of its
+    line whichever worker builds it, so the dossiers' ids follow the file's order (an export gives them back in
+    that order). Lines that make no row leave their id unused."""
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            count += chunk.count(b"\n")
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count + 1]
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    return lambda lines: [ids[line - 1] for line in lines]
+
+
+def worker_count(importer: DossierImporter, size: int) -> int:
+    """Processes that build rows: none below WORKER_MIN_BYTES (built inline), one per core (at most
+    MAX_WORKERS) above MULTI_WORKER_MIN_BYTES. Several workers only without --skip-errors: a code repeated in
+    two workers' lines is then found by the main process (:func:`duplicate_issues`), which stops the writing;
+    with --skip-errors one worker keeps finding repeats itself and leaving the later line out."""
+    if size < WORKER_MIN_BYTES:
+        return 0
+    if size < MULTI_WORKER_MIN_BYTES or importer.skip_errors:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def build_batches(importer: DossierImporter, path: Path, *, workers: int) -> Iterator[Batch]:
+    """The batches of the whole file, in any order when several workers build them."""
     table = importer.dossiers.table
-    if not worker:
+    if not workers:
         with connection.cursor() as cursor:
             yield from BatchBuilder(importer, take_ids_on(cursor, table)).batches(path)
         return
     params = {
         k: v for k, v in connection.get_connection_params().items() if k not in ("cursor_factory", "context")
     }
+    take_ids: Callable[[list[int]], list[int]] | None = None
+    if workers > 1:
+        with connection.cursor() as cursor:
+            take_ids = ids_by_line(cursor, table, path)
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_work, args=(importer, path, params, table, sender), daemon=True)
-    process.start()
-    sender.close()
+    receivers, processes = [], []
+    for shard in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work,
+            args=(importer, path, params, table, sender, (shard, workers), take_ids),
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        receivers.append(receiver)
+        processes.append(process)
     try:
-        while True:
-            try:
-                message = receiver.recv()
-            except EOFError:
-                raise RuntimeError("import worker ended without finishing") from None
-            if message is None:
-                return
-            if isinstance(message, str):
-                raise RuntimeError(f"import worker failed:\n{message}")
-            yield message
+        waiting = list(receivers)
+        while waiting:
+            for receiver in multiprocessing.connection.wait(waiting):
+                try:
+                    message = receiver.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    raise RuntimeError("import worker ended without finishing") from None
+                if message is None:
+                    waiting.remove(receiver)
+                    continue
+                if isinstance(message, str):
+                    raise RuntimeError(f"import worker failed:\n{message}")
+                yield message
     finally:
-        receiver.close()
-        process.join(timeout=5)
-        if process.is_alive():
-            process.terminate()
-            process.join()
+        for receiver in receivers:
+            receiver.close()
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
 
 
-def _work(importer: DossierImporter, path: Path, params: dict[str, Any], table: str, sender: Any) -> None:
+def duplicate_issues(batch: Batch, seen: dict[str, int], file: str) -> list[Issue]:
+    """Codes of ``batch`` already met in another worker's batch (``seen``: code → line, updated)."""
+    found = []
+    for code, line in batch.codes:
+        first = seen.setdefault(code, line)
+        if first != line:
+            earlier, later = sorted((first, line))
+            seen[code] = earlier
+            label = KINDS["dossiers"].unique_label
+            found.append(make_issue(file, later, label, "duplicate", record=code, value=code, first=earlier))
+    return found
+
+
+def _work(
+    importer: DossierImporter,
+    path: Path,
+    params: dict[str, Any],
+    table: str,
+    sender: Any,
+    shards: tuple[int, int],
+    take_ids: Callable[[list[int]], list[int]] | None,
+) -> None:
     """The worker's body (a forked child: it must not use the parent's connection, only its own)."""
     import psycopg
 
     try:
         with psycopg.connect(**params, autocommit=True) as own, own.cursor() as cursor:
-            for batch in BatchBuilder(importer, take_ids_on(cursor, table)).batches(path):
+            builder = BatchBuilder(importer, take_ids or take_ids_on(cursor, table), shards)
+            for batch in builder.batches(path):
                 sender.send(batch)
         sender.send(None)
     except BaseException:  # reported to the main process, which raises it

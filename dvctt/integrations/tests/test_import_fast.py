@@ -278,3 +278,65 @@ def test_worker_updates_a_changed_existing_dossier(tmp_path: Path, monkeypatch):
         "import",
         "import_update",
     ]
+
+
+def _several_workers(monkeypatch, workers: int = 3) -> None:
+    """Every file in first-load mode, built by ``workers`` processes (more than this machine's cores: the
+    split by blocks of lines is what is tested, not the speed)."""
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "MULTI_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: workers)
+    monkeypatch.setattr(dossiers_module, "BULK_MIN_BYTES", 0)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_several_workers_give_the_one_workers_database_with_ids_in_file_order(tmp_path: Path, monkeypatch):
+    lines = [line for line in EDGE_LINES if line["MaHoSo"].startswith("E")][:-1]
+    lines.append(dossier("E16", HoSoCha="E1"))
+    folder = small(tmp_path / "in", lines)
+    # given the database one worker builds
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
+    report = interchange_import(folder=folder, batch_size=2)
+    assert report.issues == []
+    expected = snapshot()
+    Dossier.objects.all().update(parent=None)
+    for model in (DossierEvent, SupplementRequest, DossierFile, Dossier):
+        model.objects.all().delete()
+    # when three workers build blocks of two lines each, in first-load mode
+    _several_workers(monkeypatch)
+    report = interchange_import(folder=folder, batch_size=2)
+    # then the database is the same, and the dossiers' ids follow the lines of the file
+    assert report.issues == [] and report.counts["dossiers"]["created"] == len(lines)
+    assert snapshot() == expected
+    codes = [line["MaHoSo"] for line in lines]
+    assert list(Dossier.objects.order_by("pk").values_list("code", flat=True)) == codes
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_code_repeated_in_two_workers_lines_is_reported_and_nothing_is_written(tmp_path: Path, monkeypatch):
+    _several_workers(monkeypatch, workers=2)
+    before = schema()
+    # lines 1-2 go to the first worker, 3-4 to the second, 5-6 to the first: D1 comes again on line 4
+    codes = ["D1", "D2", "D3", "D1", "D5", "D6"]
+    folder = small(tmp_path / "in", [dossier(code) for code in codes])
+    report = interchange_import(folder=folder, batch_size=2)
+    assert [(i.line, i.code, i.record) for i in report.issues] == [(4, "duplicate", "D1")]
+    assert "dòng 1" in report.issues[0].reason
+    assert not report.committed
+    assert Dossier.objects.count() == 0
+    assert schema() == before
+
+
+def test_worker_count_follows_size_cores_and_skip_errors(monkeypatch):
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 8)
+    importer = DossierImporter.__new__(DossierImporter)
+    importer.skip_errors = False
+    assert pipeline.worker_count(importer, pipeline.WORKER_MIN_BYTES - 1) == 0
+    assert pipeline.worker_count(importer, pipeline.WORKER_MIN_BYTES) == 1
+    assert pipeline.worker_count(importer, pipeline.MULTI_WORKER_MIN_BYTES) == pipeline.MAX_WORKERS
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
+    assert pipeline.worker_count(importer, pipeline.MULTI_WORKER_MIN_BYTES) == 2
+    importer.skip_errors = True
+    assert pipeline.worker_count(importer, pipeline.MULTI_WORKER_MIN_BYTES) == 1
