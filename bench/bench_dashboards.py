@@ -4,16 +4,21 @@ The pages read rollups only (monitoring.kpi.kpi_compute), so their time depends 
 (units × metrics × days), not on the number of dossiers. Measured through Django's test client (session,
 access, figures, scoring, rendering: the server's time without the network), as p50 / p95 of several runs:
 
-* empty: the cache emptied before each run (the first view after a restart),
-* changed: the data version different at each run (a busy day: every view follows a write); the trend's months
-  may be served up to a minute old (selectors.TREND_STALE_SECONDS), the period's own figures are recomputed,
+* empty: the cache emptied before each run (the first view of a period after a restart with a local cache),
+* changed, window passed: the data version different at each run and the freshness window at 0 s (the figures
+  of the period recomputed at each view; the trend's months may be up to a minute old,
+  selectors.TREND_STALE_SECONDS),
+* changed, within window: the data version different at each run, figures computed less than
+  DVCTT_DASHBOARD_FRESH_SECONDS ago (a busy day with ``dvctt dashboards_warm --loop`` running),
 * warm: the figures cached under the current data version (every later view until the data changes).
 
-Prepare a database once (slow: the generator writes ~300 dossiers/s on this machine; ``--multiply`` copies the
-generated dossiers with SQL to reach the count faster), then measure:
+Then one pass of the warmer (8 periods) under a new data version: its cost per pass.
+
+Prepare a database once (the generator writes ~700 dossiers/s on this machine; ``--multiply`` copies the
+generated dossiers with SQL, moved by days, to reach the count faster; see prepare()), then measure:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dvctt_dash .venv/bin/python bench/bench_dashboards.py \
-        --prepare 200000 [--multiply 5]
+        --prepare 250000 --multiply 4      # 1M; then --multiply 40 on the same database for 10M
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dvctt_dash .venv/bin/python bench/bench_dashboards.py \
         [--runs 30] [--year 2026]
 """
@@ -32,15 +37,33 @@ sys.path.insert(0, str(ROOT))
 
 
 def prepare(count: int, multiply: int) -> None:
+    """Generate ``count`` dossiers (once), then bring the database to ``multiply`` copies of them.
+
+    Copy k (1 ≤ k < multiply) takes the generated dossiers and their supplement requests under new ids
+    (+ 10,000,000 × k) and codes (``-x<k>``), every moment moved k days earlier, so the copies fill the days
+    around the originals instead of piling onto the same ones (more rollup rows, as a larger history would
+    have). Copies already made are kept: ``--multiply 4`` then ``--multiply 40`` measures 1× then 10× the
+    same database. Facts and rollups are rebuilt from the dossiers (``dvctt kpi_rebuild``) after copying.
+    """
     from django.core.management import call_command
     from django.db import connection
 
+    from dvctt.dossiers.models import Dossier
+    from dvctt.monitoring.models import DossierFact
+
     call_command("migrate", verbosity=0)
-    call_command("demo_seed", "--scale", "0")
-    call_command("demo_dossiers", "--count", str(count))
-    for k in range(1, multiply):
+    if not Dossier.objects.exists():
+        call_command("demo_seed")  # the full catalogue (2,148 procedures), units, officials, plans
         with connection.cursor() as cursor:
-            # copies of the generated dossiers and their supplement requests under new ids and codes
+            # the generator numbers from each day's first code: start it on an empty dossier table
+            cursor.execute("TRUNCATE dossiers_dossier CASCADE")
+        call_command("demo_dossiers", "--count", str(count))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM dossiers_dossier")
+        made = int(cursor.fetchone()[0]) // 10_000_000 + 1
+    started = time.perf_counter()
+    for k in range(made, multiply):
+        with connection.cursor() as cursor:
             for table, rewrite in (
                 (
                     "dossiers_dossier",
@@ -54,19 +77,33 @@ def prepare(count: int, multiply: int) -> None:
                 ("dossiers_supplementrequest", {"id": "id + {o}", "dossier_id": "dossier_id + {o}"}),
             ):
                 cursor.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s "
+                    "ORDER BY ordinal_position",
                     [table],
                 )
-                columns = [row[0] for row in cursor.fetchall()]
+                columns = cursor.fetchall()
                 offset = 10_000_000 * k
-                select = ", ".join(rewrite.get(c, c).format(o=offset, k=k) for c in columns)
+                select = ", ".join(
+                    rewrite[name].format(o=offset, k=k)
+                    if name in rewrite
+                    else f"{name} - interval '{k} days'"
+                    if kind == "timestamp with time zone"
+                    else name
+                    for name, kind in columns
+                )
                 key = "id" if table == "dossiers_dossier" else "dossier_id"
+                names = ", ".join(name for name, _kind in columns)
                 cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {table} "
-                    f"WHERE {key} < 10000000"
+                    f"INSERT INTO {table} ({names}) SELECT {select} FROM {table} WHERE {key} < 10000000"
                 )
                 cursor.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
-    call_command("kpi_rebuild")
+        print(f"copy {k}: {time.perf_counter() - started:.0f} s", flush=True)
+    if made < multiply or not DossierFact.objects.exists():
+        started = time.perf_counter()
+        call_command("kpi_rebuild")
+        print(f"kpi_rebuild: {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -75,6 +112,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(runs: int, year: int) -> None:
+    from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -82,8 +120,8 @@ def measure(runs: int, year: int) -> None:
 
     from dvctt.accounts.models import Role, User
     from dvctt.dossiers.models import Dossier
-    from dvctt.monitoring.dashboards import selectors
     from dvctt.monitoring.models import DossierFact, KpiCount
+    from dvctt.plans.dashboards import selectors
 
     versions: list[int] = []
     real_version = selectors.data_version
@@ -111,27 +149,49 @@ def measure(runs: int, year: int) -> None:
     with override_settings(STORAGES=storage, ALLOWED_HOSTS=["*"]):
         client.get("/theo-doi/xep-hang/")  # imports, session
         for name, url in pages.items():
-            for label in ("empty", "changed", "warm"):
+            for label in ("empty", "changed, window passed", "changed, within window", "warm"):
                 times: list[float] = []
                 queries = 0
                 n = max(3, runs // 3) if label == "empty" else runs
                 cache.clear()
                 client.get(url)
+                fresh = 0 if label == "changed, window passed" else settings.DVCTT_DASHBOARD_FRESH_SECONDS
                 for _ in range(n):
                     if label == "empty":
                         cache.clear()
-                    elif label == "changed":
+                    elif label.startswith("changed"):
                         versions.append(1)
-                    with CaptureQueriesContext(connection) as captured:
+                    with (
+                        override_settings(DVCTT_DASHBOARD_FRESH_SECONDS=fresh),
+                        CaptureQueriesContext(connection) as captured,
+                    ):
                         started = time.perf_counter()
                         response = client.get(url)
                         times.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, response.status_code
                     queries = len(captured)
                 print(
-                    f"{name:34} {label}: p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms"
+                    f"{name:34} {label:24}: p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms"
                     f"  ({n} runs, {queries} queries)"
                 )
+
+
+def measure_warmer(passes: int) -> None:
+    """One pass of ``dvctt dashboards_warm`` under a new data version each time (8 periods: overview + ranking)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from dvctt.plans.dashboards import selectors
+
+    times = []
+    for k in range(passes):
+        cache.clear() if k == 0 else None
+        started = time.perf_counter()
+        selectors.dashboards_warm(today=timezone.localdate(), version=f"bench-warm-{k}-{time.time()}")
+        times.append(time.perf_counter() - started)
+    print(
+        f"dashboards_warm, one pass (8 periods)   : median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+    )
 
 
 def main() -> None:
@@ -154,6 +214,7 @@ def main() -> None:
     if args.prepare:
         prepare(args.prepare, args.multiply)
     measure(args.runs, args.year or timezone.localdate().year)
+    measure_warmer(3)
 
 
 if __name__ == "__main__":
