@@ -126,21 +126,22 @@ class KpiSource:
             stale_seconds=self.fresh_seconds,
         )
 
-    def province_series(self, periods: list[Period], *, stale_seconds: float = 0) -> list[dict[str, Any]]:
-        """The province's figures of each period (the trend's months: the same in both units modes), those not
-        in the cache computed together (monitoring.kpi.kpi_counts_many: one set of queries for all of them).
+    def province_series(self, periods: list[Period], *, stale_seconds: list[float]) -> list[dict[str, Any]]:
+        """The province's figures of each period (the same in both units modes), those not in the cache computed
+        together (monitoring.kpi.kpi_counts_many: one set of queries for all of them).
 
-        With ``stale_seconds``, figures computed under an older data version that many seconds ago or less are
-        served as they are (the trend's months: TREND_STALE_SECONDS).
+        Figures computed under an older data version at most ``stale_seconds[i]`` ago are served for period i:
+        the overview's own period takes the freshness window, the trend's months TREND_STALE_SECONDS.
         """
         now = time.time()
         keys = [f"dvctt:dash:province:{p.date_from}:{p.date_to}" for p in periods]
         found = cache.get_many(keys)
         out: list[dict[str, Any] | None] = []
-        for key in keys:
+        for key, stale in zip(keys, stale_seconds, strict=True):
             entry = found.get(key)
-            if entry is not None and (entry[0] == self.version or now - entry[1] <= stale_seconds):
+            if entry is not None and (entry[0] == self.version or now - entry[1] <= stale):
                 out.append(dict(entry[2]))
+                self.computed_at = entry[1] if self.computed_at is None else min(self.computed_at, entry[1])
             else:
                 out.append(None)
         missing = [i for i, figures in enumerate(out) if figures is None]
@@ -152,18 +153,27 @@ class KpiSource:
             )
             for i, figures in zip(missing, computed, strict=True):
                 out[i] = figures
+            self.computed_at = now if self.computed_at is None else min(self.computed_at, now)
         return [figures or {} for figures in out]
 
-    def index(self, period: Period, *, units: bool) -> dict[str, Any]:
+    def index(self, period: Period, *, units: bool, province: dict[str, Any] | None = None) -> dict[str, Any]:
         """The national index's scores (plans.scores) of the period; of the province only unless ``units``
-        (scoring every unit in exact fractions costs tens of milliseconds: cached with the figures)."""
+        (scoring every unit in exact fractions costs tens of milliseconds: cached with the figures). The
+        province's alone are scored from ``province`` (its figures) when given."""
         scope = "units" if units else "province"
         key = f"dvctt:dash:index:{scope}:{period.date_from}:{period.date_to}:{period.units_mode}"
 
         def compute() -> dict[str, Any]:
-            kpis = self.kpis(period)
-            if not units:
-                kpis = kpis | {"units": {}}
+            if not units and province is not None:
+                kpis: dict[str, Any] = {
+                    "from": period.date_from.isoformat(),
+                    "to": period.date_to.isoformat(),
+                }
+                kpis |= {"province": province, "units": {}}
+            else:
+                kpis = self.kpis(period)
+                if not units:
+                    kpis = kpis | {"units": {}}
             return index_scores(kpis, index_config_in_force(on=period.date_to))
 
         return self._entry(key, compute, stale_seconds=self.fresh_seconds)
@@ -333,13 +343,15 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
     """The province: plan indicators against targets with the monthly trend and the year-end forecast, and the
     national index by group. One KPI computation for the period and one per month of the trend (cached)."""
     source = source or KpiSource()
-    kpis = source.kpis(period)
     plan, targets = targets_for_year(period.date_to.year)
     months = month_periods(period)
-    monthly = source.province_series(months, stale_seconds=TREND_STALE_SECONDS)
+    # the province's figures of the period and of each month, computed together when not cached
+    province, *monthly = source.province_series(
+        [period, *months], stale_seconds=[source.fresh_seconds] + [TREND_STALE_SECONDS] * len(months)
+    )
     figures = []
     for indicator in PLAN_INDICATORS:
-        figure = figure_of(indicator, kpis["province"], target_of(targets, None, indicator.code))
+        figure = figure_of(indicator, province, target_of(targets, None, indicator.code))
         figure.trend = [
             (month, month_figures.get(indicator.code) or {})
             for month, month_figures in zip(months, monthly, strict=True)
@@ -362,9 +374,9 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
                     below if figure.target.kind == "at_least" else expected > float(figure.target.value)
                 )
         figures.append(figure)
-    index = source.index(period, units=False)
+    index = source.index(period, units=False, province=province)
     province_index = index["province"]
-    index_figures = [figure_of(i, kpis["province"], None) for i in INDEX_INDICATORS]
+    index_figures = [figure_of(i, province, None) for i in INDEX_INDICATORS]
     return Overview(
         period=period,
         plan=plan,
