@@ -29,7 +29,6 @@ class Command(BaseCommand):
             raise CommandError("--loop phải lớn hơn hoặc bằng 0")
         last_version = None
         while True:
-            close_old_connections()
             version = data_version()
             if version != last_version:
                 started = time.perf_counter()
@@ -44,3 +43,4 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+            close_old_connections()  # a long-running process: drop a connection the server has closed
