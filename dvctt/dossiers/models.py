@@ -53,8 +53,13 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    # Indexed by the composite indexes of Meta that start with it (no index of its own: one less to write).
     unit = models.ForeignKey(
-        "agencies.Unit", verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT, related_name="dossiers"
+        "agencies.Unit",
+        verbose_name=_("đơn vị xử lý"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )  # DonViXuLy: the competent unit the dossier is counted for
     receiving_unit = models.ForeignKey(
         "agencies.Unit",
@@ -86,14 +91,15 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        db_index=False,  # dossier_applicant_idx starts with it
     )
     applicant_type = models.PositiveSmallIntegerField(
         _("loại đối tượng"), choices=ApplicantType.choices, null=True, blank=True
     )  # LoaiDoiTuong
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255, blank=True)  # ChuHoSo
     applicant_id_number = models.CharField(
-        _("số định danh chủ hồ sơ"), max_length=20, blank=True, db_index=True
-    )  # SoDinhDanhChuHoSo
+        _("số định danh chủ hồ sơ"), max_length=20, blank=True
+    )  # SoDinhDanhChuHoSo (indexed in Meta: exact lookups only, no pattern index)
     applicant_phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -142,7 +148,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    parent_code = models.CharField(_("mã hồ sơ cha"), max_length=64, blank=True, db_index=True)  # HoSoCha
+    parent_code = models.CharField(_("mã hồ sơ cha"), max_length=64, blank=True)  # HoSoCha (indexed in Meta)
     is_test = models.BooleanField(_("hồ sơ thử nghiệm"), default=False)  # HoSoThuNghiem
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     extra = models.JSONField(default=dict, blank=True)  # interchange keys the platform does not model
@@ -183,6 +189,9 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_open_due_idx"),
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            # Exact lookups only: an explicit index has no varchar_pattern_ops twin on PostgreSQL.
+            models.Index(fields=["applicant_id_number"], name="dossier_id_number_idx"),
+            models.Index(fields=["parent_code"], name="dossier_parent_code_idx"),
             # The inbox: a unit's open dossiers by the time they must be done.
             models.Index(
                 fields=["unit", "effective_due_at"],
@@ -216,7 +225,8 @@ class DossierSequence(models.Model):
 class DossierEvent(models.Model):
     """Append-only: one row per transition (and per notable action), written in the transition's transaction."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed by dossier_event_seq_once (dossier, seq).
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=40)
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)

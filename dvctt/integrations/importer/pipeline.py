@@ -254,9 +254,10 @@ def build_batches(importer: DossierImporter, path: Path, *, workers: int) -> Ite
     try:
         waiting = list(receivers)
         while waiting:
-            for receiver in multiprocessing.connection.wait(waiting):
+            for ready in multiprocessing.connection.wait(waiting):
+                receiver = waiting[waiting.index(ready)]  # type: ignore[arg-type]
                 try:
-                    message = receiver.recv()  # type: ignore[union-attr]
+                    message = receiver.recv()
                 except EOFError:
                     raise RuntimeError("import worker ended without finishing") from None
                 if message is None:
