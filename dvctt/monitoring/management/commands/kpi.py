@@ -54,6 +54,8 @@ def render_table(kpis: dict[str, Any]) -> str:
 
 class Command(BaseCommand):
     help = _("Tính các chỉ số của một kỳ từ số liệu tổng hợp trong cơ sở dữ liệu.")
+    # A read: Django's system checks (every view, template and admin loaded, ~2 s) are `dvctt check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
