@@ -8,10 +8,10 @@ period or folded into today's units, rounding) follows the reference engine and 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
@@ -28,7 +28,7 @@ from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import DomainError
 from dvctt.monitoring import reference as ref
-from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiSpanCount
+from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiPairYear, KpiSpanCount
 from dvctt.monitoring.rollups import Metric
 
 UNITS_MODES = ref.UNITS_MODES
@@ -328,17 +328,18 @@ def _add_catalogue(
         for day in days:
             in_force = [v for procedure in procedures for v in procedure.in_force(day)]
             offered[day] = {v.procedure_id for v in in_force if v.online_level in (3, 4)}
-            by_unit: dict[int, list[int]] = defaultdict(lambda: [0] * ref.SLOTS)
+            sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
             for version in in_force:
-                vector = _catalogue_vector(
-                    version.eligible_full_process,
-                    version.eligible_full_process and version.online_level == 4,
-                    version.online_level == 4,
-                    version.online_level == 4 and version.integrated_national,
-                )
-                for unit_id in links[version.pk] if per_unit else [PROVINCE_KEY]:
-                    _add(by_unit[unit_id], vector)
-            catalogue[day] = by_unit
+                full = version.online_level == 4
+                eligible = version.eligible_full_process
+                national = full and version.integrated_national
+                for unit_id in links[version.pk] if per_unit else (PROVINCE_KEY,):
+                    acc = sums[unit_id]
+                    acc[0] += eligible
+                    acc[1] += eligible and full
+                    acc[2] += full
+                    acc[3] += national
+            catalogue[day] = {unit_id: _catalogue_vector(*acc) for unit_id, acc in sums.items()}
     for period_counts, (_start, last) in zip(counts, spans, strict=True):
         for unit_id, vector in catalogue[last].items():
             target = period_counts[unit_id]
@@ -390,15 +391,20 @@ class _Procedure:
 
     versions: list[CatalogueVersion]  # by start
     abolished_after: date | None  # the earliest of its versions'
+    starts: list[date] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [v.valid_from for v in self.versions]
 
     def in_force(self, on: date) -> list[CatalogueVersion]:
         if self.abolished_after is not None and self.abolished_after < on:
             return []
-        started = bisect_right([v.valid_from for v in self.versions], on)
+        started = bisect_right(self.starts, on)
         if not started:
             return []
-        latest = self.versions[started - 1].valid_from
-        return [v for v in self.versions[:started] if v.valid_from == latest]
+        latest = self.starts[started - 1]
+        first = bisect_left(self.starts, latest)
+        return self.versions[first:started]
 
 
 def _by_procedure(versions: Sequence[CatalogueVersion]) -> list[_Procedure]:
@@ -432,31 +438,26 @@ def _add_services(
 ) -> None:
     """(unit, procedure) pairs with a dossier received in the period, of procedures offered online on ``to``.
 
-    Counted by the database (tens of thousands of pairs in a year; only the counts come back): the inner
-    query sums each pair's rows per period, the outer one counts the pairs above zero whose procedure is
-    offered on that period's ``to`` (by unit in the database; for the province by procedure, then here).
+    Counted by the database (tens of thousands of pairs in a year; only the counts come back) from KpiPairYear,
+    one row per pair and year with the months and days it had dossiers as bits: the inner query marks each pair
+    with a dossier in each period, the outer one counts the marked pairs whose procedure is offered on that
+    period's ``to`` (by unit in the database; for the province by procedure, then here).
     """
     if not any(offered):
         return
-    table = connection.ops.quote_name(KpiCount._meta.db_table)
+    table = connection.ops.quote_name(KpiPairYear._meta.db_table)
     params: list[Any] = []
-
-    def in_range(start: date, last: date) -> str:
-        pieces = []
-        for grain, lo, hi in cover(start, last):
-            pieces.append("(grain = %s AND day BETWEEN %s AND %s)")
-            params.extend([str(grain), lo, hi])
-        return "(" + " OR ".join(pieces) + ")"
-
-    sums = ", ".join(
-        f"SUM(CASE WHEN {in_range(a, b)} THEN value ELSE 0 END) AS n{i}" for i, (a, b) in enumerate(spans)
+    marks = ", ".join(
+        f"MAX(CASE WHEN {_pair_year_condition(a, b, params)} THEN 1 ELSE 0 END) AS n{i}"
+        for i, (a, b) in enumerate(spans)
     )
-    wanted = " OR ".join(in_range(a, b) for a, b in spans)
+    first, last_of_all = min(a for a, _b in spans), max(b for _a, b in spans)
     inner = (
-        f"SELECT unit_id, procedure_id, metric, {sums} FROM {table} "  # noqa: S608 - the model's table, cover()
-        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND procedure_id <> 0 AND ({wanted}) "
+        f"SELECT unit_id, procedure_id, metric, {marks} FROM {table} "  # noqa: S608 - the model's table
+        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND year BETWEEN %s AND %s "
         "GROUP BY unit_id, procedure_id, metric"
     )
+    params += [first.year, last_of_all.year]
     inner_params, params = params, []  # the outer SELECT's own parameters come first in the statement
     if per_unit:
         # by unit: the offered procedures go to the database (one list per period; kpi_compute has one)
@@ -483,6 +484,31 @@ def _add_services(
                 period_counts[key][slot] += int(value)
             elif key in offered[i]:
                 period_counts[PROVINCE_KEY][slot] += int(value)
+
+
+def _pair_year_condition(start: date, last: date, params: list[Any]) -> str:
+    """SQL true for a KpiPairYear row with a day in [start, last]: whole months through ``months``, the days of
+    a month cut by the period through that month's day bits (parameters appended to ``params``)."""
+    terms = []
+    for year in range(start.year, last.year + 1):
+        low, high = max(start, date(year, 1, 1)), min(last, date(year, 12, 31))
+        whole = 0
+        cut: list[tuple[int, int]] = []  # (month, day bits)
+        for month in range(low.month, high.month + 1):
+            first, end = date(year, month, 1), _month_end(date(year, month, 1))
+            a, b = max(low, first), min(high, end)
+            if a == first and b == end:
+                whole |= 1 << (month - 1)
+            else:
+                cut.append((month, ((1 << b.day) - 1) ^ ((1 << (a.day - 1)) - 1)))
+        parts = ["(months & %s) <> 0"] if whole else []
+        parts += [f"(d{month} & %s) <> 0" for month, _bits in cut]
+        params.append(year)
+        if whole:
+            params.append(whole)
+        params.extend(bits for _month, bits in cut)
+        terms.append("(year = %s AND (" + " OR ".join(parts) + "))")
+    return "(" + " OR ".join(terms) + ")"
 
 
 def _add_officials(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:

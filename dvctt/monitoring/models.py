@@ -97,6 +97,42 @@ class KpiSpanCount(models.Model):
         return f"{self.unit_id} {self.r_day}→{self.c_day}: {self.value}"
 
 
+class KpiPairYear(models.Model):
+    """On which months and days of a year a (unit, procedure) pair had a dossier received (metric PAIR) or
+    received online (PAIR_ONLINE): the bits of its KpiCount day rows with a value above 0. The service-pair
+    indicator asks one such row per pair and year instead of every month row (monitoring.kpi._add_services).
+    Kept with the rollups (rollups.pair_years_refresh); ``months`` has bit m−1 for month m, ``dK`` bit d−1 for
+    day d of month K."""
+
+    metric = models.PositiveSmallIntegerField()
+    unit_id = models.PositiveIntegerField()
+    procedure_id = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    months = models.IntegerField(default=0)
+    d1 = models.IntegerField(default=0)
+    d2 = models.IntegerField(default=0)
+    d3 = models.IntegerField(default=0)
+    d4 = models.IntegerField(default=0)
+    d5 = models.IntegerField(default=0)
+    d6 = models.IntegerField(default=0)
+    d7 = models.IntegerField(default=0)
+    d8 = models.IntegerField(default=0)
+    d9 = models.IntegerField(default=0)
+    d10 = models.IntegerField(default=0)
+    d11 = models.IntegerField(default=0)
+    d12 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "year", "unit_id", "procedure_id"], name="kpi_pair_year_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}/{self.unit_id}/{self.procedure_id} {self.year}: {self.months:012b}"
+
+
 class KpiSnapshot(models.Model):
     """The figures of a closed period as they were frozen; later changes show as restatements against it."""
 

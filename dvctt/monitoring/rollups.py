@@ -50,7 +50,7 @@ from dvctt.monitoring.facts import (
     facts_select_sql,
     is_counted,
 )
-from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiSpanCount
+from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiPairYear, KpiSpanCount
 
 logger = logging.getLogger(__name__)
 
@@ -317,9 +317,110 @@ def _upsert_add(
             cursor.execute(sql, params)
 
 
+#: The service pairs' metrics, whose day rows are also kept as bits (KpiPairYear).
+PAIR_METRICS = (Metric.PAIR, Metric.PAIR_ONLINE)
+#: (metric, unit_id, procedure_id, year) of a KpiPairYear row.
+PairYearKey = tuple[int, int, int, int]
+PAIR_YEAR_MASKS = ("months", *(f"d{month}" for month in range(1, 13)))
+PAIR_YEAR_COLUMNS = ("metric", "unit_id", "procedure_id", "year", *PAIR_YEAR_MASKS)
+
+
+def _pair_year_keys(delta: Counter[Key]) -> list[PairYearKey]:
+    return sorted(
+        {
+            (int(key[1]), key[2], key[3], key[4].year)
+            for key, value in delta.items()
+            if value and key[0] == "c" and key[1] in PAIR_METRICS
+        }
+    )
+
+
+def _pair_year_masks(keys: set[PairYearKey] | None) -> dict[PairYearKey, list[int]]:
+    """The bits of the day rows above 0 of these pairs and years (every pair when ``keys`` is None)."""
+    rows = KpiCount.objects.filter(grain=Grain.DAY, metric__in=list(PAIR_METRICS), value__gt=0)
+    if keys is not None:
+        if not keys:
+            return {}
+        years = [year for _m, _u, _p, year in keys]
+        rows = rows.filter(
+            unit_id__in={unit for _m, unit, _p, _y in keys},
+            procedure_id__in={procedure for _m, _u, procedure, _y in keys},
+            day__gte=date(min(years), 1, 1),
+            day__lte=date(max(years), 12, 31),
+        )
+    masks: dict[PairYearKey, list[int]] = {}
+    for metric, unit, procedure, day in rows.values_list("metric", "unit_id", "procedure_id", "day").iterator(
+        chunk_size=20_000
+    ):
+        key = (metric, unit, procedure, day.year)
+        if keys is not None and key not in keys:
+            continue
+        bits = masks.setdefault(key, [0] * 13)
+        bits[0] |= 1 << (day.month - 1)
+        bits[day.month] |= 1 << (day.day - 1)
+    return masks
+
+
+def _upsert_pair_years(rows: list[tuple[int, ...]], *, replace: bool) -> None:
+    """INSERT … ON CONFLICT: with ``replace`` the masks are set to the rows' values; without, the rows that exist
+    are only locked (a no-op update), so that their masks are computed by one transaction at a time."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(KpiPairYear._meta.db_table)
+    columns = ", ".join(quote(c) for c in PAIR_YEAR_COLUMNS)
+    conflict = ", ".join(quote(c) for c in ("metric", "year", "unit_id", "procedure_id"))
+    if replace:
+        update = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in PAIR_YEAR_MASKS)
+    else:
+        update = f"{quote('months')} = {table}.{quote('months')}"
+    placeholders = "(" + ", ".join(["%s"] * len(PAIR_YEAR_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join([placeholders] * len(chunk))
+            # Table and column names come from the model; every value is a parameter.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {update}"  # noqa: S608
+            cursor.execute(sql, [v for row in chunk for v in row])
+
+
+def pair_years_refresh(keys: list[PairYearKey]) -> None:
+    """Recompute the KpiPairYear rows of these pairs and years from the day rows (a row whose bits are all 0
+    stays, and counts for nothing)."""
+    masks = _pair_year_masks(set(keys))
+    _upsert_pair_years([(*key, *masks.get(key, [0] * 13)) for key in sorted(keys)], replace=True)
+
+
+def _pair_years_rebuild() -> None:
+    """Every KpiPairYear row from the day rows (the table emptied first, by rollups_rebuild)."""
+    if connection.vendor == "postgresql":
+        counts, pairs = KpiCount._meta.db_table, KpiPairYear._meta.db_table
+        days = ", ".join(
+            f"bit_or(CASE WHEN extract(month FROM day) = {month} THEN 1 << (extract(day FROM day)::int - 1) "
+            "ELSE 0 END)"
+            for month in range(1, 13)
+        )
+        with connection.cursor() as cursor:
+            # Table names come from the models; no value from outside.
+            cursor.execute(
+                f"INSERT INTO {pairs} ({', '.join(PAIR_YEAR_COLUMNS)}) "  # noqa: S608
+                "SELECT metric, unit_id, procedure_id, extract(year FROM day)::int, "
+                f"bit_or(1 << (extract(month FROM day)::int - 1)), {days} FROM {counts} "
+                f"WHERE grain = '{Grain.DAY.value}' AND metric IN ({', '.join(str(int(m)) for m in PAIR_METRICS)}) "
+                "AND value > 0 GROUP BY metric, unit_id, procedure_id, extract(year FROM day)"
+            )
+        return
+    masks = _pair_year_masks(None)
+    _bulk_insert(KpiPairYear, PAIR_YEAR_COLUMNS, [(*key, *bits) for key, bits in sorted(masks.items())])
+
+
 def rollups_apply(delta: Counter[Key]) -> None:
     """Add ``delta`` (contribution key → +n/−n) to the rollup rows. Precondition: inside the transaction that
     also writes the facts the delta comes from."""
+    pair_years = _pair_year_keys(delta)
+    # Their rows locked first (created if missing), in a fixed order: two refreshes of one pair compute its bits
+    # one after the other, each from the day rows the other has committed.
+    _upsert_pair_years([(*key, *([0] * 13)) for key in pair_years], replace=False)
     counts, spans = _expand(delta)
     _upsert_add(
         KpiCount._meta.db_table,
@@ -333,6 +434,7 @@ def rollups_apply(delta: Counter[Key]) -> None:
         ("r_day", "c_day", "unit_id"),
         spans,
     )
+    pair_years_refresh(pair_years)
 
 
 def facts_refresh(*, dossier_ids: Iterable[int]) -> int:
@@ -444,7 +546,9 @@ def rollups_rebuild(
         DossierFact.objects.all().delete()
         KpiCount.objects.all().delete()
         KpiSpanCount.objects.all().delete()
+        KpiPairYear.objects.all().delete()
         written = _rebuild_in_sql(progress) if in_sql else _rebuild_in_python(batch, progress)
+        _pair_years_rebuild()
     logger.info("rollups rebuilt: %s facts", written)
     return written
 

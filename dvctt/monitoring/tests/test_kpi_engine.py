@@ -31,9 +31,9 @@ from dvctt.integrations.interchange.records import Dossier as DossierRecord
 from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.kpi import PROVINCE_KEY, kpi_compute, kpi_counts, kpi_counts_many
-from dvctt.monitoring.models import DossierFact, KpiCount, KpiSpanCount
+from dvctt.monitoring.models import DossierFact, KpiCount, KpiPairYear, KpiSpanCount
 from dvctt.monitoring.reference import compute_kpis
-from dvctt.monitoring.rollups import facts_refresh, facts_refresh_procedure, rollups_rebuild
+from dvctt.monitoring.rollups import PAIR_YEAR_MASKS, facts_refresh, facts_refresh_procedure, rollups_rebuild
 from dvctt.monitoring.tests.loader import aware, dossier_model, load_records
 
 UNITS = ["U1", "U2", "U3", "U4"]
@@ -161,7 +161,7 @@ class Records:
 _period = st.tuples(_days, st.integers(0, 100)).map(lambda p: (p[0], p[0] + timedelta(days=p[1])))
 
 
-def _rollup_rows() -> tuple[dict, dict, dict]:
+def _rollup_rows() -> tuple[dict, dict, dict, dict]:
     counts = {
         (r.grain, r.metric, r.day, r.unit_id, r.procedure_id): r.value
         for r in KpiCount.objects.all()
@@ -169,7 +169,13 @@ def _rollup_rows() -> tuple[dict, dict, dict]:
     }
     spans = {(r.r_day, r.c_day, r.unit_id): r.value for r in KpiSpanCount.objects.all() if r.value}
     facts = {row["dossier_id"]: row for row in DossierFact.objects.values()}
-    return counts, spans, facts
+    # the pairs' bits (a row whose bits all went back to 0 may stay after a refresh: it counts for nothing)
+    pair_years = {
+        (r.metric, r.unit_id, r.procedure_id, r.year): [getattr(r, f) for f in PAIR_YEAR_MASKS]
+        for r in KpiPairYear.objects.all()
+        if r.months
+    }
+    return counts, spans, facts, pair_years
 
 
 def _assert_same_figures(records: Records, periods) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from dvctt.integrations.interchange.records import Supplement
 from dvctt.monitoring.models import DossierFact
-from dvctt.monitoring.rollups import rollups_rebuild
+from dvctt.monitoring.rollups import _pair_year_masks, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.monitoring.tests.test_kpi_engine import (
     CODES,
@@ -82,6 +82,9 @@ def test_sql_rebuild_writes_the_rows_of_the_python_rebuild(db, units, versions, 
         assert sql_rows[2] == python_rows[2]
         assert sql_rows[0] == python_rows[0]
         assert sql_rows[1] == python_rows[1]
+        # and the pairs' bits, built by PostgreSQL's bit_or, are those computed one day row at a time
+        assert sql_rows[3] == {key: bits for key, bits in _pair_year_masks(None).items() if bits[0]}
+        assert sql_rows[3] == python_rows[3]
         transaction.set_rollback(True)
 
 
