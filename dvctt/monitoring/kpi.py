@@ -317,35 +317,46 @@ def _add_catalogue(
             catalogue_on(on=day).filter(online_level__in=(3, 4)).values_list("procedure_id", flat=True)
         )
     else:
-        versions = catalogue_versions()
-        links: dict[int, list[int]] = defaultdict(list)
-        if per_unit:
-            for version_id, unit_id in ProcedureVersion.units.through.objects.values_list(
-                "procedureversion_id", "unit_id"
-            ):
-                links[version_id].append(unit_id)
-        procedures = _by_procedure(versions)
-        for day in days:
-            in_force = [v for procedure in procedures for v in procedure.in_force(day)]
-            offered[day] = {v.procedure_id for v in in_force if v.online_level in (3, 4)}
-            sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-            for version in in_force:
-                full = version.online_level == 4
-                eligible = version.eligible_full_process
-                national = full and version.integrated_national
-                for unit_id in links[version.pk] if per_unit else (PROVINCE_KEY,):
-                    acc = sums[unit_id]
-                    acc[0] += eligible
-                    acc[1] += eligible and full
-                    acc[2] += full
-                    acc[3] += national
-            catalogue[day] = {unit_id: _catalogue_vector(*acc) for unit_id, acc in sums.items()}
+        catalogue, offered = _catalogue_on_days(days, per_unit=per_unit)
     for period_counts, (_start, last) in zip(counts, spans, strict=True):
         for unit_id, vector in catalogue[last].items():
             target = period_counts[unit_id]
             for slot in ref.CATALOGUE_SLOTS:
                 target[slot] += vector[slot]
     return [offered[last] for _start, last in spans]
+
+
+def _catalogue_on_days(
+    days: Sequence[date], *, per_unit: bool
+) -> tuple[dict[date, dict[int, list[int]]], dict[date, set[int]]]:
+    """The catalogue's count vectors on each day (per unit listed, each version once per unit; or under
+    PROVINCE_KEY every procedure in force once) and the procedures offered online that day: every version
+    read once, catalogue_on's rule applied per day here."""
+    procedures = _by_procedure(catalogue_versions())
+    links: dict[int, list[int]] = defaultdict(list)
+    if per_unit:
+        for version_id, unit_id in ProcedureVersion.units.through.objects.values_list(
+            "procedureversion_id", "unit_id"
+        ):
+            links[version_id].append(unit_id)
+    catalogue: dict[date, dict[int, list[int]]] = {}
+    offered: dict[date, set[int]] = {}
+    for day in days:
+        in_force = [v for procedure in procedures for v in procedure.in_force(day)]
+        offered[day] = {v.procedure_id for v in in_force if v.online_level in (3, 4)}
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for version in in_force:
+            full = version.online_level == 4
+            eligible = version.eligible_full_process
+            national = full and version.integrated_national
+            for unit_id in links[version.pk] if per_unit else (PROVINCE_KEY,):
+                acc = sums[unit_id]
+                acc[0] += eligible
+                acc[1] += eligible and full
+                acc[2] += full
+                acc[3] += national
+        catalogue[day] = {unit_id: _catalogue_vector(*acc) for unit_id, acc in sums.items()}
+    return catalogue, offered
 
 
 def _catalogue_vector(eligible: int, eligible_full: int, full: int, full_national: int) -> list[int]:
@@ -421,16 +432,8 @@ def _by_procedure(versions: Sequence[CatalogueVersion]) -> list[_Procedure]:
 
 def province_catalogue(last: date) -> list[int]:
     """The province's catalogue counts: every procedure in force on ``to`` once."""
-    out = [0] * ref.SLOTS
-    for level, eligible, national in catalogue_on(on=last).values_list(
-        "online_level", "eligible_full_process", "integrated_national"
-    ):
-        full = level == 4
-        out[ref.CAT_ELIGIBLE] += eligible
-        out[ref.CAT_ELIGIBLE_FULL] += eligible and full
-        out[ref.CAT_FULL] += full
-        out[ref.CAT_FULL_NATIONAL] += full and national
-    return out
+    catalogue, _offered = _catalogue_on_days([last], per_unit=False)
+    return catalogue[last].get(PROVINCE_KEY) or [0] * ref.SLOTS
 
 
 def _add_services(

@@ -292,10 +292,10 @@ def _expand(delta: Counter[Key]) -> tuple[list[tuple[Any, ...]], list[tuple[Any,
     )
 
 
-def _upsert_add(
-    table: str, columns: Sequence[str], conflict: Sequence[str], rows: list[tuple[Any, ...]]
+def _upsert(
+    table: str, columns: Sequence[str], conflict: Sequence[str], rows: list[tuple[Any, ...]], update: str
 ) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE SET value = value + excluded.value (SQLite and PostgreSQL)."""
+    """INSERT ... ON CONFLICT (conflict) DO UPDATE SET ``update`` in chunks (SQLite and PostgreSQL)."""
     if not rows:
         return
     adapt = connection.ops.adapt_datefield_value
@@ -312,9 +312,21 @@ def _upsert_add(
             # Table and column names come from the models; every value is a parameter.
             values = ", ".join([placeholders] * len(chunk))
             sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES {values} "  # noqa: S608
-            sql += f"ON CONFLICT ({conflict_list}) DO UPDATE SET {quote('value')} = "
-            sql += f"{quote(table)}.{quote('value')} + excluded.{quote('value')}"
-            cursor.execute(sql, params)
+            cursor.execute(sql + f"ON CONFLICT ({conflict_list}) DO UPDATE SET {update}", params)
+
+
+def _upsert_add(
+    table: str, columns: Sequence[str], conflict: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE SET value = value + excluded.value."""
+    quote = connection.ops.quote_name
+    _upsert(
+        table,
+        columns,
+        conflict,
+        rows,
+        f"{quote('value')} = {quote(table)}.{quote('value')} + excluded.{quote('value')}",
+    )
 
 
 #: The service pairs' metrics, whose day rows are also kept as bits (KpiPairYear).
@@ -362,26 +374,15 @@ def _pair_year_masks(keys: set[PairYearKey] | None) -> dict[PairYearKey, list[in
 
 
 def _upsert_pair_years(rows: list[tuple[int, ...]], *, replace: bool) -> None:
-    """INSERT … ON CONFLICT: with ``replace`` the masks are set to the rows' values; without, the rows that exist
-    are only locked (a no-op update), so that their masks are computed by one transaction at a time."""
-    if not rows:
-        return
+    """With ``replace`` the masks are set to the rows' values; without, the rows that exist are only locked (a
+    no-op update), so that their masks are computed by one transaction at a time."""
     quote = connection.ops.quote_name
-    table = quote(KpiPairYear._meta.db_table)
-    columns = ", ".join(quote(c) for c in PAIR_YEAR_COLUMNS)
-    conflict = ", ".join(quote(c) for c in ("metric", "year", "unit_id", "procedure_id"))
+    table = KpiPairYear._meta.db_table
     if replace:
         update = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in PAIR_YEAR_MASKS)
     else:
-        update = f"{quote('months')} = {table}.{quote('months')}"
-    placeholders = "(" + ", ".join(["%s"] * len(PAIR_YEAR_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            values = ", ".join([placeholders] * len(chunk))
-            # Table and column names come from the model; every value is a parameter.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {update}"  # noqa: S608
-            cursor.execute(sql, [v for row in chunk for v in row])
+        update = f"{quote('months')} = {quote(table)}.{quote('months')}"
+    _upsert(table, PAIR_YEAR_COLUMNS, ("metric", "year", "unit_id", "procedure_id"), rows, update)
 
 
 def pair_years_refresh(keys: list[PairYearKey]) -> None:
