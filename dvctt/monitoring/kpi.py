@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
@@ -28,7 +28,14 @@ from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import DomainError
 from dvctt.monitoring import reference as ref
-from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiPairYear, KpiSpanCount
+from dvctt.monitoring.models import (
+    UNIT_METRIC_COLUMNS,
+    DossierFact,
+    Grain,
+    KpiPairYear,
+    KpiSpanCount,
+    KpiUnitCount,
+)
 from dvctt.monitoring.rollups import Metric
 
 UNITS_MODES = ref.UNITS_MODES
@@ -132,12 +139,16 @@ Span = tuple[date, date]
 PROVINCE_KEY = 0
 
 
-def kpi_counts(*, date_from: date, date_to: date) -> dict[int, list[int]]:
+def kpi_counts(
+    *, date_from: date, date_to: date, catalogue: CatalogueReader | None = None
+) -> dict[int, list[int]]:
     """The reference engine's count vector of every unit (by unit id) met in the period's figures."""
-    return kpi_counts_many([(date_from, date_to)])[0]
+    return kpi_counts_many([(date_from, date_to)], catalogue=catalogue)[0]
 
 
-def kpi_counts_many(spans: Sequence[Span], *, per_unit: bool = True) -> list[dict[int, list[int]]]:
+def kpi_counts_many(
+    spans: Sequence[Span], *, per_unit: bool = True, catalogue: CatalogueReader | None = None
+) -> list[dict[int, list[int]]]:
     """:func:`kpi_counts` of several periods at once (a year's months, say), in the same queries as one.
 
     Each source is read once for all the periods: the rollup sums (one filtered sum per period), the
@@ -145,6 +156,9 @@ def kpi_counts_many(spans: Sequence[Span], *, per_unit: bool = True) -> list[dic
     ``per_unit=False`` the vectors are not wanted unit by unit: every additive count is summed under
     :data:`PROVINCE_KEY` (the sums are then done by the database), and the catalogue slots are the province's
     (every procedure in force once), as kpi_compute reports them for the province.
+
+    ``catalogue`` reads the catalogue on the periods' last days (:func:`catalogue_days` by default; the dashboards
+    keep what it returns in their cache while the catalogue does not change).
     """
     counts: list[dict[int, list[int]]] = [defaultdict(lambda: [0] * ref.SLOTS) for _span in spans]
     if not spans:
@@ -152,13 +166,19 @@ def kpi_counts_many(spans: Sequence[Span], *, per_unit: bool = True) -> list[dic
     _add_rollups(counts, spans, per_unit)
     _add_spans(counts, spans, per_unit)
     _add_irregular(counts, spans, per_unit)
-    offered = _add_catalogue(counts, spans, per_unit)
+    offered = _add_catalogue(counts, spans, per_unit, catalogue or catalogue_days)
     _add_services(counts, spans, offered, per_unit)
     _add_officials(counts, spans, per_unit)
     return counts
 
 
+def _column(metric: Metric) -> str:
+    return UNIT_METRIC_COLUMNS[metric - 1]
+
+
 def _add_rollups(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
+    """The unit metrics' sums of each period: over the period (PERIOD_METRICS), and from the beginning up to its
+    end or to the day before it (PREFIX_METRICS), each unit's few rows of KpiUnitCount in one query."""
     if not per_unit:
         _add_rollups_province(counts, spans)
         return
@@ -170,37 +190,27 @@ def _add_rollups(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_
             _prefix_q(last),
             _prefix_q(start - timedelta(1)),
         )
+        sums |= {f"p{i}_{int(metric)}": Sum(_column(metric), filter=in_period) for metric in PERIOD_METRICS}
         sums |= {
-            f"p{i}": Sum("value", filter=in_period),
-            f"e{i}": Sum("value", filter=upto_end),
-            f"b{i}": Sum("value", filter=upto_before),
+            f"r{i}": Sum(_column(Metric.RECEIVED), filter=upto_end),
+            f"e{i}": Sum(_column(Metric.ENDED), filter=upto_before),
+            f"m{i}": Sum(_column(Metric.M), filter=upto_end),
+            f"me{i}": Sum(_column(Metric.ME), filter=upto_end),
         }
         # The three sets of rows are not nested (a prefix uses coarser rows the further it reaches).
-        wanted |= Q(metric__in=list(PERIOD_METRICS)) & in_period
-        wanted |= Q(metric__in=list(PREFIX_METRICS)) & (upto_end | upto_before)
-    keys = ("unit_id", "metric") if per_unit else ("metric",)
-    rows = KpiCount.objects.filter(wanted, procedure_id=0).values(*keys).annotate(**sums).order_by()
-    for row in rows:
-        metric = row["metric"]
-        unit_id = row["unit_id"] if per_unit else PROVINCE_KEY
+        wanted |= in_period | upto_end | upto_before
+    for row in KpiUnitCount.objects.filter(wanted).values("unit_id").annotate(**sums).order_by():
         for i, period_counts in enumerate(counts):
-            period, upto_end_sum = row[f"p{i}"] or 0, row[f"e{i}"] or 0
-            vector = period_counts[unit_id]
-            if metric in PERIOD_METRICS:
-                vector[PERIOD_METRICS[Metric(metric)]] += period
-            if metric == Metric.RECEIVED:
-                vector[ref.P] += upto_end_sum
-            elif metric == Metric.ENDED:
-                vector[ref.P] -= row[f"b{i}"] or 0
-            elif metric == Metric.M:
-                vector[ref.LATE] += upto_end_sum
-            elif metric == Metric.ME:
-                vector[ref.LATE] -= upto_end_sum
+            vector = period_counts[row["unit_id"]]
+            for metric, slot in PERIOD_METRICS.items():
+                vector[slot] += row[f"p{i}_{int(metric)}"] or 0
+            vector[ref.P] += (row[f"r{i}"] or 0) - (row[f"e{i}"] or 0)
+            vector[ref.LATE] += (row[f"m{i}"] or 0) - (row[f"me{i}"] or 0)
 
 
 def _add_rollups_province(counts: list[dict[int, list[int]]], spans: Sequence[Span]) -> None:
-    """The province's rollup sums of many periods: the rows they need, summed over the units by the database
-    (a few hundred rows: metric × grain × day), then added up per period here."""
+    """The province's unit-metric sums of many periods: the rows they need, summed over the units by the
+    database (one row per grain and day, a few dozen), then added up per period here."""
     pieces: list[tuple[list[tuple[str, date, date]], ...]] = []
     bounds: dict[str, tuple[date, date]] = {}
     for start, last in spans:
@@ -210,41 +220,75 @@ def _add_rollups_province(counts: list[dict[int, list[int]]], spans: Sequence[Sp
             low, high = bounds.get(grain, (lo, hi))
             bounds[grain] = (min(low, lo), max(high, hi))
     wanted = reduce(or_, (Q(grain=grain, day__gte=lo, day__lte=hi) for grain, (lo, hi) in bounds.items()))
-    wanted &= Q(metric__in=sorted(set(PERIOD_METRICS) | set(PREFIX_METRICS)))
+    columns = [_column(metric) for metric in PERIOD_METRICS]
+    prefix = [_column(metric) for metric in PREFIX_METRICS]
+    needed = list(dict.fromkeys(columns + prefix))
     rows = (
-        KpiCount.objects.filter(wanted, procedure_id=0)
-        .values_list("metric", "grain", "day")
-        .annotate(n=Sum("value"))
+        KpiUnitCount.objects.filter(wanted)
+        .values_list("grain", "day")
+        .annotate(*(Sum(column) for column in needed))
         .order_by()
     )
 
     def inside(grain: str, day: date, ranges: list[tuple[str, date, date]]) -> bool:
         return any(grain == g and lo <= day <= hi for g, lo, hi in ranges)
 
-    for metric, grain, day, number in rows:
+    slots = list(PERIOD_METRICS.values())
+    at = {column: 2 + index for index, column in enumerate(needed)}
+    received, ended, m, me = (at[column] for column in prefix)
+    for row in rows:
+        grain, day = row[0], row[1]
         for period_counts, (in_period, upto_end, upto_before) in zip(counts, pieces, strict=True):
             vector = period_counts[PROVINCE_KEY]
-            if metric in PERIOD_METRICS and inside(grain, day, in_period):
-                vector[PERIOD_METRICS[Metric(metric)]] += number
-            if metric == Metric.RECEIVED and inside(grain, day, upto_end):
-                vector[ref.P] += number
-            elif metric == Metric.ENDED and inside(grain, day, upto_before):
-                vector[ref.P] -= number
-            elif metric == Metric.M and inside(grain, day, upto_end):
-                vector[ref.LATE] += number
-            elif metric == Metric.ME and inside(grain, day, upto_end):
-                vector[ref.LATE] -= number
+            if inside(grain, day, in_period):
+                for slot, column in zip(slots, columns, strict=True):
+                    vector[slot] += row[at[column]] or 0
+            if inside(grain, day, upto_end):
+                vector[ref.P] += row[received] or 0
+                vector[ref.LATE] += (row[m] or 0) - (row[me] or 0)
+            if inside(grain, day, upto_before):
+                vector[ref.P] -= row[ended] or 0
+
+
+def _span_pieces(first: date, last: date) -> list[tuple[str, date, date]]:
+    """:func:`cover` at the grains KpiSpanCount keeps (days and months): whole years as their months."""
+    pieces: list[tuple[str, date, date]] = []
+    for grain, lo, hi in cover(first, last):
+        if grain == Grain.YEAR:
+            grain, hi = Grain.MONTH, date(hi.year, 12, 1)
+        if pieces and pieces[-1][0] == grain == Grain.MONTH:
+            pieces[-1] = (grain, pieces[-1][1], hi)
+        else:
+            pieces.append((grain, lo, hi))
+    return pieces
+
+
+def _span_q(first: date, last: date) -> Q:
+    """KpiSpanCount rows of the dossiers received and completed in [first, last]: for each pair of the period's
+    pieces (the receipt's piece first; completion is never before receipt), the rows at those two grains."""
+    pieces = _span_pieces(first, last)
+    return reduce(
+        or_,
+        (
+            Q(
+                r_grain=r_grain,
+                r_day__gte=r_lo,
+                r_day__lte=r_hi,
+                c_grain=c_grain,
+                c_day__gte=c_lo,
+                c_day__lte=c_hi,
+            )
+            for i, (r_grain, r_lo, r_hi) in enumerate(pieces)
+            for c_grain, c_lo, c_hi in pieces[i:]
+        ),
+    )
 
 
 def _add_spans(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
-    first, last_of_all = min(s for s, _l in spans), max(last for _s, last in spans)
-    sums = {
-        f"s{i}": Sum("value", filter=Q(r_day__gte=start, r_day__lte=last, c_day__lte=last))
-        for i, (start, last) in enumerate(spans)
-    }
-    keys = ("unit_id",) if per_unit else ()
-    query = KpiSpanCount.objects.filter(r_day__gte=first, r_day__lte=last_of_all, c_day__lte=last_of_all)
-    rows = query.values(*keys).annotate(**sums).order_by() if per_unit else [query.aggregate(**sums)]
+    boxes = [_span_q(start, last) for start, last in spans]
+    sums = {f"s{i}": Sum("value", filter=box) for i, box in enumerate(boxes)}
+    query = KpiSpanCount.objects.filter(reduce(or_, boxes))
+    rows = query.values("unit_id").annotate(**sums).order_by() if per_unit else [query.aggregate(**sums)]
     for row in rows:
         unit_id = row["unit_id"] if per_unit else PROVINCE_KEY
         for i, period_counts in enumerate(counts):
@@ -283,55 +327,88 @@ def _add_irregular(counts: list[dict[int, list[int]]], spans: Sequence[Span], pe
                     vector[ref.R_DIGITISED] -= 1
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogueDay:
+    """The catalogue on one day: each listed unit's counts (each version in force once per unit), the province's
+    (every version in force once) and the procedures offered online (a version in force at level 3 or 4). The
+    counts are (eligible, eligible and full-process, full-process, full-process and on the national portal)."""
+
+    units: dict[int, tuple[int, int, int, int]]
+    province: tuple[int, int, int, int]
+    offered: frozenset[int]
+
+
+#: Reads the catalogue on some days, per unit or not: ``(days, per_unit) -> {day: CatalogueDay}``.
+CatalogueReader = Callable[[Sequence[date], bool], dict[date, CatalogueDay]]
+
+
 def _add_catalogue(
-    counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool
-) -> list[set[int]]:
-    """The catalogue on each period's ``to``: per unit listed (each version once per unit), or the province's
-    (every procedure once) without ``per_unit``. Returns the procedures offered online on each ``to``."""
-    days = sorted({last for _start, last in spans})
-    offered: dict[date, set[int]] = {}
-    catalogue: dict[date, dict[int, list[int]]] = {}
-    if per_unit and len(days) == 1:
-        # One day (kpi_compute): the catalogue's counts per unit summed by the database.
-        day = days[0]
-        level4 = Q(online_level=4)
-        rows = (
-            catalogue_on(on=day)
-            .filter(units__isnull=False)
-            .values("units")
-            .annotate(
-                eligible=Count("pk", filter=Q(eligible_full_process=True)),
-                eligible_full=Count("pk", filter=Q(eligible_full_process=True) & level4),
-                full=Count("pk", filter=level4),
-                full_national=Count("pk", filter=level4 & Q(integrated_national=True)),
-            )
-            .order_by()
-        )
-        catalogue[day] = {
-            row["units"]: _catalogue_vector(
-                row["eligible"], row["eligible_full"], row["full"], row["full_national"]
-            )
-            for row in rows
-        }
-        offered[day] = set(
-            catalogue_on(on=day).filter(online_level__in=(3, 4)).values_list("procedure_id", flat=True)
-        )
-    else:
-        catalogue, offered = _catalogue_on_days(days, per_unit=per_unit)
+    counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool, catalogue: CatalogueReader
+) -> list[frozenset[int]]:
+    """The catalogue on each period's ``to``: per unit listed, or the province's without ``per_unit``. Returns the
+    procedures offered online on each ``to``."""
+    days = catalogue(sorted({last for _start, last in spans}), per_unit)
     for period_counts, (_start, last) in zip(counts, spans, strict=True):
-        for unit_id, vector in catalogue[last].items():
+        on = days[last]
+        for unit_id, vector in on.units.items() if per_unit else ((PROVINCE_KEY, on.province),):
             target = period_counts[unit_id]
-            for slot in ref.CATALOGUE_SLOTS:
-                target[slot] += vector[slot]
-    return [offered[last] for _start, last in spans]
+            for slot, value in zip(ref.CATALOGUE_SLOTS, vector, strict=True):
+                target[slot] += value
+    return [days[last].offered for _start, last in spans]
 
 
-def _catalogue_on_days(
-    days: Sequence[date], *, per_unit: bool
-) -> tuple[dict[date, dict[int, list[int]]], dict[date, set[int]]]:
-    """The catalogue's count vectors on each day (per unit listed, each version once per unit; or under
-    PROVINCE_KEY every procedure in force once) and the procedures offered online that day: every version
-    read once, catalogue_on's rule applied per day here."""
+def catalogue_days(days: Sequence[date], per_unit: bool) -> dict[date, CatalogueDay]:
+    """The catalogue's counts on each day (:class:`CatalogueDay`; without ``per_unit`` no unit's counts).
+
+    On one day per unit (kpi_compute) the database counts each unit's versions and returns the versions in force
+    (two queries); otherwise every version is read once and catalogue_on's rule applied per day here.
+    """
+    if not (per_unit and len(days) == 1):
+        return _catalogue_on_days(days, per_unit=per_unit)
+    day = days[0]
+    level4 = Q(online_level=4)
+    rows = (
+        catalogue_on(on=day)
+        .filter(units__isnull=False)
+        .values("units")
+        .annotate(
+            eligible=Count("pk", filter=Q(eligible_full_process=True)),
+            eligible_full=Count("pk", filter=Q(eligible_full_process=True) & level4),
+            full=Count("pk", filter=level4),
+            full_national=Count("pk", filter=level4 & Q(integrated_national=True)),
+        )
+        .order_by()
+    )
+    units = {
+        row["units"]: (row["eligible"], row["eligible_full"], row["full"], row["full_national"])
+        for row in rows
+    }
+    province = [0, 0, 0, 0]
+    offered = set()
+    for procedure_id, online_level, eligible, national in catalogue_on(on=day).values_list(
+        "procedure_id", "online_level", "eligible_full_process", "integrated_national"
+    ):
+        _count_version(province, online_level, eligible, national)
+        if online_level in (3, 4):
+            offered.add(procedure_id)
+    return {day: CatalogueDay(units, _four(province), frozenset(offered))}
+
+
+def _count_version(acc: list[int], online_level: int, eligible: bool, national: bool) -> None:
+    """One version in force into a catalogue's counts (the per-unit SQL of catalogue_days counts the same)."""
+    full = online_level == 4
+    acc[0] += eligible
+    acc[1] += eligible and full
+    acc[2] += full
+    acc[3] += full and national
+
+
+def _four(acc: list[int]) -> tuple[int, int, int, int]:
+    return (int(acc[0]), int(acc[1]), int(acc[2]), int(acc[3]))
+
+
+def _catalogue_on_days(days: Sequence[date], *, per_unit: bool) -> dict[date, CatalogueDay]:
+    """:func:`catalogue_days` from every version read once, catalogue_on's rule applied per day here."""
     procedures = _by_procedure(catalogue_versions())
     links: dict[int, list[int]] = defaultdict(list)
     if per_unit:
@@ -339,33 +416,22 @@ def _catalogue_on_days(
             "procedureversion_id", "unit_id"
         ):
             links[version_id].append(unit_id)
-    catalogue: dict[date, dict[int, list[int]]] = {}
-    offered: dict[date, set[int]] = {}
+    out: dict[date, CatalogueDay] = {}
     for day in days:
         in_force = [v for procedure in procedures for v in procedure.in_force(day)]
-        offered[day] = {v.procedure_id for v in in_force if v.online_level in (3, 4)}
         sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        province = [0, 0, 0, 0]
         for version in in_force:
-            full = version.online_level == 4
-            eligible = version.eligible_full_process
-            national = full and version.integrated_national
-            for unit_id in links[version.pk] if per_unit else (PROVINCE_KEY,):
-                acc = sums[unit_id]
-                acc[0] += eligible
-                acc[1] += eligible and full
-                acc[2] += full
-                acc[3] += national
-        catalogue[day] = {unit_id: _catalogue_vector(*acc) for unit_id, acc in sums.items()}
-    return catalogue, offered
-
-
-def _catalogue_vector(eligible: int, eligible_full: int, full: int, full_national: int) -> list[int]:
-    vector = [0] * ref.SLOTS
-    vector[ref.CAT_ELIGIBLE] = int(eligible)
-    vector[ref.CAT_ELIGIBLE_FULL] = int(eligible_full)
-    vector[ref.CAT_FULL] = int(full)
-    vector[ref.CAT_FULL_NATIONAL] = int(full_national)
-    return vector
+            flags = (version.online_level, version.eligible_full_process, version.integrated_national)
+            _count_version(province, *flags)
+            for unit_id in links[version.pk]:
+                _count_version(sums[unit_id], *flags)
+        out[day] = CatalogueDay(
+            {unit_id: _four(acc) for unit_id, acc in sums.items()},
+            _four(province),
+            frozenset(v.procedure_id for v in in_force if v.online_level in (3, 4)),
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,14 +496,8 @@ def _by_procedure(versions: Sequence[CatalogueVersion]) -> list[_Procedure]:
     return out
 
 
-def province_catalogue(last: date) -> list[int]:
-    """The province's catalogue counts: every procedure in force on ``to`` once."""
-    catalogue, _offered = _catalogue_on_days([last], per_unit=False)
-    return catalogue[last].get(PROVINCE_KEY) or [0] * ref.SLOTS
-
-
 def _add_services(
-    counts: list[dict[int, list[int]]], spans: Sequence[Span], offered: list[set[int]], per_unit: bool
+    counts: list[dict[int, list[int]]], spans: Sequence[Span], offered: list[frozenset[int]], per_unit: bool
 ) -> None:
     """(unit, procedure) pairs with a dossier received in the period, of procedures offered online on ``to``.
 
@@ -450,15 +510,17 @@ def _add_services(
         return
     table = connection.ops.quote_name(KpiPairYear._meta.db_table)
     params: list[Any] = []
+    first, last_of_all = min(a for a, _b in spans), max(b for _a, b in spans)
+    # Within one year a pair has one row: no grouping of its rows (the database then flattens the subquery).
+    one_year = first.year == last_of_all.year
     marks = ", ".join(
-        f"MAX(CASE WHEN {_pair_year_condition(a, b, params)} THEN 1 ELSE 0 END) AS n{i}"
+        f"{'' if one_year else 'MAX'}(CASE WHEN {_pair_year_condition(a, b, params)} THEN 1 ELSE 0 END) AS n{i}"
         for i, (a, b) in enumerate(spans)
     )
-    first, last_of_all = min(a for a, _b in spans), max(b for _a, b in spans)
     inner = (
         f"SELECT unit_id, procedure_id, metric, {marks} FROM {table} "  # noqa: S608 - the model's table
-        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND year BETWEEN %s AND %s "
-        "GROUP BY unit_id, procedure_id, metric"
+        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND year BETWEEN %s AND %s"
+        + ("" if one_year else " GROUP BY unit_id, procedure_id, metric")
     )
     params += [first.year, last_of_all.year]
     inner_params, params = params, []  # the outer SELECT's own parameters come first in the statement
@@ -564,20 +626,23 @@ def _add(target: list[int], source: Iterable[int]) -> None:
         target[slot] += value
 
 
-def kpi_compute(*, date_from: date, date_to: date, units_mode: str = "period") -> dict[str, Any]:
-    """spec/indicators.md's Output object for [date_from, date_to], from the rollups.
+def kpi_compute(
+    *, date_from: date, date_to: date, units_mode: str = "period", catalogue: CatalogueReader | None = None
+) -> dict[str, Any]:
+    """spec/indicators.md's Output object for [date_from, date_to], from the rollups (``catalogue``: as for
+    :func:`kpi_counts_many`).
 
     Raises DomainError (400) for an unknown ``units_mode`` or a period that ends before it starts.
     """
     _check(date_from, date_to, units_mode)
-    counts = kpi_counts(date_from=date_from, date_to=date_to)
+    on_to = (catalogue or catalogue_days)([date_to], True)
+    counts = kpi_counts(date_from=date_from, date_to=date_to, catalogue=lambda _days, _per_unit: on_to)
 
     province = [0] * ref.SLOTS
     for vector in counts.values():
         _add(province, vector)
-    for slot, value in enumerate(province_catalogue(date_to)):
-        if slot in ref.CATALOGUE_SLOTS:
-            province[slot] = value
+    for slot, value in zip(ref.CATALOGUE_SLOTS, on_to[date_to].province, strict=True):
+        province[slot] = value
 
     units = list(Unit.objects.values_list("pk", "code", "valid_from", "valid_to").order_by("code"))
     reported: dict[str, list[int]] = {}

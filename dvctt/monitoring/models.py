@@ -59,13 +59,69 @@ class Grain(models.TextChoices):
     YEAR = "y", _("năm")
 
 
+#: The metrics of a unit (monitoring.rollups.Metric 1–15), one column each of KpiUnitCount, in Metric's order.
+UNIT_METRIC_COLUMNS = (
+    "received",
+    "r_online",
+    "r_synced",
+    "r_digitised",
+    "r_fees",
+    "r_paid",
+    "r_complaints",
+    "r_offered",
+    "r_offered_online",
+    "ended",
+    "ended_late",
+    "m",
+    "me",
+    "c_doc",
+    "c_doc_e",
+)
+
+
+class KpiUnitCount(models.Model):
+    """How many counted dossiers of a unit have each metric's moment in one day, month or year (``day`` is the
+    first day of the month or year): one row per (unit, grain, day), one column per metric
+    (:data:`UNIT_METRIC_COLUMNS`). Same numbers at every grain.
+
+    A period's figures read a unit's few rows (whole years, months, then days) and sum every column at once.
+    """
+
+    unit_id = models.PositiveIntegerField()
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()
+    received = models.BigIntegerField(default=0)
+    r_online = models.BigIntegerField(default=0)
+    r_synced = models.BigIntegerField(default=0)
+    r_digitised = models.BigIntegerField(default=0)
+    r_fees = models.BigIntegerField(default=0)
+    r_paid = models.BigIntegerField(default=0)
+    r_complaints = models.BigIntegerField(default=0)
+    r_offered = models.BigIntegerField(default=0)
+    r_offered_online = models.BigIntegerField(default=0)
+    ended = models.BigIntegerField(default=0)
+    ended_late = models.BigIntegerField(default=0)
+    m = models.BigIntegerField(default=0)
+    me = models.BigIntegerField(default=0)
+    c_doc = models.BigIntegerField(default=0)
+    c_doc_e = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "day", "unit_id"], name="kpi_unit_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.grain}{self.day}"
+
+
 class KpiCount(models.Model):
-    """How many counted dossiers of a unit (and, for pair metrics, a procedure) have a metric's moment in one
-    day, month or year (``day`` is the first day of the month or year). Same numbers at every grain."""
+    """How many counted dossiers of a (unit, procedure) pair were received (metric PAIR) or received online
+    (PAIR_ONLINE) in one day, month or year (``day`` is the first day of the month or year)."""
 
     metric = models.PositiveSmallIntegerField()
     unit_id = models.PositiveIntegerField()
-    procedure_id = models.PositiveIntegerField(default=0)  # 0 except for the pair metrics
+    procedure_id = models.PositiveIntegerField()
     grain = models.CharField(max_length=1, choices=Grain.choices)
     day = models.DateField()
     value = models.BigIntegerField(default=0)
@@ -83,18 +139,27 @@ class KpiCount(models.Model):
 
 class KpiSpanCount(models.Model):
     """Dossiers of the digitisation exclusion (digitised, completed, document result at receipt, no electronic
-    result) by (unit, day received, day completed): the one count that needs two moments in the period."""
+    result) by unit, the day (or month) received and the day (or month) completed: the one count that needs two
+    moments in the period. Each dossier is in four rows, one per pair of grains (day or month of receipt × day
+    or month of completion; ``r_day``/``c_day`` the first day of the month at the month grain), so that a
+    period's count reads whole months where it can (monitoring.kpi._add_spans)."""
 
     unit_id = models.PositiveIntegerField()
+    r_grain = models.CharField(max_length=1, choices=Grain.choices, default="d")
     r_day = models.DateField()
+    c_grain = models.CharField(max_length=1, choices=Grain.choices, default="d")
     c_day = models.DateField()
     value = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["r_day", "c_day", "unit_id"], name="kpi_span_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["r_grain", "c_grain", "r_day", "c_day", "unit_id"], name="kpi_span_grains_once"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.r_day}→{self.c_day}: {self.value}"
+        return f"{self.unit_id} {self.r_grain}{self.r_day}→{self.c_grain}{self.c_day}: {self.value}"
 
 
 class KpiPairYear(models.Model):

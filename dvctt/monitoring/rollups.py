@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
@@ -50,12 +51,23 @@ from dvctt.monitoring.facts import (
     facts_select_sql,
     is_counted,
 )
-from dvctt.monitoring.models import DossierFact, Grain, KpiCount, KpiPairYear, KpiSpanCount
+from dvctt.monitoring.models import (
+    UNIT_METRIC_COLUMNS,
+    DossierFact,
+    Grain,
+    KpiCount,
+    KpiPairYear,
+    KpiSpanCount,
+    KpiUnitCount,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class Metric(IntEnum):
+    """What a rollup counts. 1–15 are a unit's (KpiUnitCount's columns, UNIT_METRIC_COLUMNS in this order),
+    16–17 a (unit, procedure) pair's (KpiCount)."""
+
     RECEIVED = 1  # by r: every fact with a NgayTiepNhan
     R_ONLINE = 2
     R_SYNCED = 3
@@ -74,6 +86,9 @@ class Metric(IntEnum):
     PAIR = 16  # by r, per procedure
     PAIR_ONLINE = 17
 
+
+#: The service pairs' metrics, whose day rows are also kept as bits (KpiPairYear).
+PAIR_METRICS = (Metric.PAIR, Metric.PAIR_ONLINE)
 
 R_FLAGS: tuple[tuple[Metric, str], ...] = (
     (Metric.R_ONLINE, "online"),
@@ -272,23 +287,56 @@ def _lock_for_refresh() -> None:
             cursor.execute(f"LOCK TABLE {DossierFact._meta.db_table} IN ROW EXCLUSIVE MODE")
 
 
-def _expand(delta: Counter[Key]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    counts: Counter[tuple[Any, ...]] = Counter()
+#: The unit metrics (KpiUnitCount's columns, in Metric's order) and the pair metrics (KpiCount's rows).
+UNIT_METRICS = tuple(m for m in Metric if m <= len(UNIT_METRIC_COLUMNS))
+#: Grains a digitisation span is kept at: (grain of receipt, grain of completion).
+SPAN_GRAINS = (
+    (Grain.DAY, Grain.DAY),
+    (Grain.DAY, Grain.MONTH),
+    (Grain.MONTH, Grain.DAY),
+    (Grain.MONTH, Grain.MONTH),
+)
+
+
+def _span_start(grain: str, day: date) -> date:
+    return day if grain == Grain.DAY else day.replace(day=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The rollup rows a delta of contributions moves, each in a fixed order: two refreshes touching the same rows
+    lock them in the same order (no deadlock)."""
+
+    units: list[tuple[Any, ...]]  # (grain, day, unit_id, *one value per UNIT_METRIC_COLUMNS)
+    pairs: list[tuple[Any, ...]]  # (grain, metric, day, unit_id, procedure_id, value)
+    spans: list[tuple[Any, ...]]  # (r_grain, r_day, c_grain, c_day, unit_id, value)
+
+
+def _expand(delta: Counter[Key]) -> Rows:
+    units: dict[tuple[Any, ...], list[int]] = {}
+    pairs: Counter[tuple[Any, ...]] = Counter()
     spans: Counter[tuple[Any, ...]] = Counter()
+    width = len(UNIT_METRIC_COLUMNS)
     for key, value in delta.items():
         if not value:
             continue
         if key[0] == "c":
             _, metric, unit, procedure, day = key
             for grain, start in grain_days(day):
-                counts[grain, int(metric), start, unit, procedure] += value
+                if metric in PAIR_METRICS:
+                    pairs[grain, int(metric), start, unit, procedure] += value
+                else:
+                    units.setdefault((grain, start, unit), [0] * width)[metric - 1] += value
         else:
             _, unit, r_day, c_day = key
-            spans[r_day, c_day, unit] += value
-    # A fixed order of rows: two refreshes touching the same rows lock them in the same order (no deadlock).
-    return (
-        sorted((*k, v) for k, v in counts.items() if v),
-        sorted((*k, v) for k, v in spans.items() if v),
+            for r_grain, c_grain in SPAN_GRAINS:
+                spans[r_grain, _span_start(r_grain, r_day), c_grain, _span_start(c_grain, c_day), unit] += (
+                    value
+                )
+    return Rows(
+        units=sorted((*k, *v) for k, v in units.items() if any(v)),
+        pairs=sorted((*k, v) for k, v in pairs.items() if v),
+        spans=sorted((*k, v) for k, v in spans.items() if v),
     )
 
 
@@ -318,19 +366,19 @@ def _upsert(
 def _upsert_add(
     table: str, columns: Sequence[str], conflict: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE SET value = value + excluded.value."""
+    """INSERT ... ON CONFLICT DO UPDATE SET v = v + excluded.v for every column v not in ``conflict``."""
     quote = connection.ops.quote_name
-    _upsert(
-        table,
-        columns,
-        conflict,
-        rows,
-        f"{quote('value')} = {quote(table)}.{quote('value')} + excluded.{quote('value')}",
+    update = ", ".join(
+        f"{quote(c)} = {quote(table)}.{quote(c)} + excluded.{quote(c)}" for c in columns if c not in conflict
     )
+    _upsert(table, columns, conflict, rows, update)
 
 
-#: The service pairs' metrics, whose day rows are also kept as bits (KpiPairYear).
-PAIR_METRICS = (Metric.PAIR, Metric.PAIR_ONLINE)
+UNIT_COUNT_COLUMNS = ("grain", "day", "unit_id", *UNIT_METRIC_COLUMNS)
+PAIR_COUNT_COLUMNS = ("grain", "metric", "day", "unit_id", "procedure_id", "value")
+SPAN_COLUMNS = ("r_grain", "r_day", "c_grain", "c_day", "unit_id", "value")
+
+
 #: (metric, unit_id, procedure_id, year) of a KpiPairYear row.
 PairYearKey = tuple[int, int, int, int]
 PAIR_YEAR_MASKS = ("months", *(f"d{month}" for month in range(1, 13)))
@@ -422,18 +470,19 @@ def rollups_apply(delta: Counter[Key]) -> None:
     # Their rows locked first (created if missing), in a fixed order: two refreshes of one pair compute its bits
     # one after the other, each from the day rows the other has committed.
     _upsert_pair_years([(*key, *([0] * 13)) for key in pair_years], replace=False)
-    counts, spans = _expand(delta)
+    rows = _expand(delta)
+    _upsert_add(KpiUnitCount._meta.db_table, UNIT_COUNT_COLUMNS, ("grain", "day", "unit_id"), rows.units)
     _upsert_add(
         KpiCount._meta.db_table,
-        ("grain", "metric", "day", "unit_id", "procedure_id", "value"),
+        PAIR_COUNT_COLUMNS,
         ("grain", "metric", "day", "unit_id", "procedure_id"),
-        counts,
+        rows.pairs,
     )
     _upsert_add(
         KpiSpanCount._meta.db_table,
-        ("r_day", "c_day", "unit_id", "value"),
-        ("r_day", "c_day", "unit_id"),
-        spans,
+        SPAN_COLUMNS,
+        ("r_grain", "c_grain", "r_day", "c_day", "unit_id"),
+        rows.spans,
     )
     pair_years_refresh(pair_years)
 
@@ -545,6 +594,7 @@ def rollups_rebuild(
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {DossierFact._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         DossierFact.objects.all().delete()
+        KpiUnitCount.objects.all().delete()
         KpiCount.objects.all().delete()
         KpiSpanCount.objects.all().delete()
         KpiPairYear.objects.all().delete()
@@ -571,68 +621,106 @@ def _rebuild_in_python(batch: int, progress: Callable[[int], None] | None) -> in
         written += len(facts)
         if progress is not None:
             progress(written)
-    counts, spans = _expand(day_counts)
-    _bulk_insert(KpiCount, ("grain", "metric", "day", "unit_id", "procedure_id", "value"), counts)
-    _bulk_insert(KpiSpanCount, ("r_day", "c_day", "unit_id", "value"), spans)
+    expanded = _expand(day_counts)
+    _bulk_insert(KpiUnitCount, UNIT_COUNT_COLUMNS, expanded.units)
+    _bulk_insert(KpiCount, PAIR_COUNT_COLUMNS, expanded.pairs)
+    _bulk_insert(KpiSpanCount, SPAN_COLUMNS, expanded.spans)
     return written
 
 
+def _unit_days_sql(facts: str) -> str:
+    """SELECT of one row per (unit, day) with every unit metric's count that day (KpiUnitCount's day rows):
+    :func:`contributions`' unit keys as GROUP BYs, one per moment (r, max(r, l), max(r, l, e), e, c)."""
+    m = Metric
+    regular = "r_day IS NOT NULL AND NOT irregular"
+    r_counts = {int(m.RECEIVED): "count(*)"} | {
+        int(metric): f"count(*) FILTER (WHERE {name})" for metric, name in R_FLAGS
+    }
+    r_counts[int(m.R_OFFERED_ONLINE)] = "count(*) FILTER (WHERE offered_at_r AND online)"
+    sources: list[tuple[str, str, dict[int, str]]] = [
+        ("r_day", "r_day IS NOT NULL", r_counts),
+        ("greatest(r_day, l_day)", "r_day IS NOT NULL AND l_day IS NOT NULL", {int(m.M): "count(*)"}),
+        (
+            "greatest(r_day, l_day, e_day)",
+            "r_day IS NOT NULL AND l_day IS NOT NULL AND e_day IS NOT NULL",
+            {int(m.ME): "count(*)"},
+        ),
+        (
+            "e_day",
+            f"{regular} AND e_day IS NOT NULL",
+            {int(m.ENDED): "count(*)", int(m.ENDED_LATE): "count(*) FILTER (WHERE late_at_end)"},
+        ),
+        (
+            "c_day",
+            f"{regular} AND c_day IS NOT NULL AND document_at_r",
+            {int(m.C_DOC): "count(*)", int(m.C_DOC_E): "count(*) FILTER (WHERE e_result)"},
+        ),
+    ]
+    selects = [
+        f"SELECT unit_id, {day} AS day, "  # noqa: S608 - the model's table, fixed expressions
+        + ", ".join(
+            f"{counted.get(int(metric), '0')} AS {column}"
+            for metric, column in zip(UNIT_METRICS, UNIT_METRIC_COLUMNS, strict=True)
+        )
+        + f" FROM {facts} WHERE {where} GROUP BY unit_id, {day}"
+        for day, where, counted in sources
+    ]
+    sums = ", ".join(f"sum({column}) AS {column}" for column in UNIT_METRIC_COLUMNS)
+    return f"SELECT unit_id, day, {sums} FROM ({' UNION ALL '.join(selects)}) x GROUP BY unit_id, day"  # noqa: S608
+
+
 def _rollups_sql() -> list[str]:
-    """PostgreSQL statements that fill KpiCount and KpiSpanCount from the facts: :func:`contributions` and
-    :func:`_expand` as GROUP BYs (a day table first, months and years summed from it; no row of value 0)."""
-    facts, counts, spans = (
+    """PostgreSQL statements that fill KpiUnitCount, KpiCount and KpiSpanCount from the facts: :func:`contributions`
+    and :func:`_expand` as GROUP BYs (day tables first, months and years summed from them; no row of value 0)."""
+    facts, units, counts, spans = (
         DossierFact._meta.db_table,
+        KpiUnitCount._meta.db_table,
         KpiCount._meta.db_table,
         KpiSpanCount._meta.db_table,
     )
     m = Metric
-    r_flags = ", ".join(f"count(*) FILTER (WHERE {name}) AS v{i + 2}" for i, (_, name) in enumerate(R_FLAGS))
-    r_values = ", ".join(f"({int(metric)}, g.v{i + 2})" for i, (metric, _) in enumerate(R_FLAGS))
+    columns = ", ".join(UNIT_METRIC_COLUMNS)
+    sums = ", ".join(f"sum({column})" for column in UNIT_METRIC_COLUMNS)
+    month, year = "date_trunc('month', day)::date", "date_trunc('year', day)::date"
     regular = "r_day IS NOT NULL AND NOT irregular"
+    d, mo, y = Grain.DAY.value, Grain.MONTH.value, Grain.YEAR.value
+    span_rows = " UNION ALL ".join(
+        f"SELECT '{rg.value}', {_sql_start(rg, 'r_day')}, '{cg.value}', {_sql_start(cg, 'c_day')}, "  # noqa: S608
+        "unit_id, sum(n) FROM span_days GROUP BY 2, 4, unit_id"
+        for rg, cg in SPAN_GRAINS
+    )
+    # Table names come from the models; no value from outside.
     return [
-        f"""CREATE TEMPORARY TABLE kpi_day_counts ON COMMIT DROP AS
-SELECT x.metric, g.unit_id, 0 AS procedure_id, g.r_day AS day, x.value
-FROM (SELECT unit_id, r_day, count(*) AS v1, {r_flags},
-        count(*) FILTER (WHERE offered_at_r AND online) AS v9
-      FROM {facts} WHERE r_day IS NOT NULL GROUP BY unit_id, r_day) g,
-    LATERAL (VALUES ({int(m.RECEIVED)}, g.v1), {r_values},
-        ({int(m.R_OFFERED_ONLINE)}, g.v9)) AS x(metric, value)
-UNION ALL
-SELECT x.metric, g.unit_id, g.procedure_id, g.r_day, x.value
+        f"CREATE TEMPORARY TABLE kpi_unit_days ON COMMIT DROP AS {_unit_days_sql(facts)}",
+        f"""INSERT INTO {units} (grain, day, unit_id, {columns})
+SELECT '{d}', day, unit_id, {columns} FROM kpi_unit_days
+UNION ALL SELECT '{mo}', {month}, unit_id, {sums} FROM kpi_unit_days GROUP BY {month}, unit_id
+UNION ALL SELECT '{y}', {year}, unit_id, {sums} FROM kpi_unit_days GROUP BY {year}, unit_id""",  # noqa: S608
+        f"""CREATE TEMPORARY TABLE kpi_pair_days ON COMMIT DROP AS
+SELECT x.metric, g.unit_id, g.procedure_id, g.r_day AS day, x.value
 FROM (SELECT unit_id, procedure_id, r_day, count(*) AS n, count(*) FILTER (WHERE online) AS n_online
       FROM {facts} WHERE r_day IS NOT NULL GROUP BY unit_id, procedure_id, r_day) g,
     LATERAL (VALUES ({int(m.PAIR)}, g.n), ({int(m.PAIR_ONLINE)}, g.n_online)) AS x(metric, value)
-UNION ALL
-SELECT {int(m.M)}, unit_id, 0, greatest(r_day, l_day), count(*)
-FROM {facts} WHERE r_day IS NOT NULL AND l_day IS NOT NULL GROUP BY unit_id, greatest(r_day, l_day)
-UNION ALL
-SELECT {int(m.ME)}, unit_id, 0, greatest(r_day, l_day, e_day), count(*)
-FROM {facts} WHERE r_day IS NOT NULL AND l_day IS NOT NULL AND e_day IS NOT NULL
-GROUP BY unit_id, greatest(r_day, l_day, e_day)
-UNION ALL
-SELECT x.metric, g.unit_id, 0, g.e_day, x.value
-FROM (SELECT unit_id, e_day, count(*) AS n, count(*) FILTER (WHERE late_at_end) AS n_late
-      FROM {facts} WHERE {regular} AND e_day IS NOT NULL GROUP BY unit_id, e_day) g,
-    LATERAL (VALUES ({int(m.ENDED)}, g.n), ({int(m.ENDED_LATE)}, g.n_late)) AS x(metric, value)
-UNION ALL
-SELECT x.metric, g.unit_id, 0, g.c_day, x.value
-FROM (SELECT unit_id, c_day, count(*) AS n, count(*) FILTER (WHERE e_result) AS n_e
-      FROM {facts} WHERE {regular} AND c_day IS NOT NULL AND document_at_r GROUP BY unit_id, c_day) g,
-    LATERAL (VALUES ({int(m.C_DOC)}, g.n), ({int(m.C_DOC_E)}, g.n_e)) AS x(metric, value)""",  # noqa: S608
+WHERE x.value > 0""",  # noqa: S608
         f"""INSERT INTO {counts} (grain, metric, day, unit_id, procedure_id, value)
-SELECT '{Grain.DAY.value}', metric, day, unit_id, procedure_id, value FROM kpi_day_counts WHERE value > 0
-UNION ALL
-SELECT '{Grain.MONTH.value}', metric, date_trunc('month', day)::date, unit_id, procedure_id, sum(value)
-FROM kpi_day_counts WHERE value > 0 GROUP BY metric, date_trunc('month', day)::date, unit_id, procedure_id
-UNION ALL
-SELECT '{Grain.YEAR.value}', metric, date_trunc('year', day)::date, unit_id, procedure_id, sum(value)
-FROM kpi_day_counts WHERE value > 0 GROUP BY metric, date_trunc('year', day)::date, unit_id, procedure_id""",  # noqa: S608
-        f"""INSERT INTO {spans} (r_day, c_day, unit_id, value)
-SELECT r_day, c_day, unit_id, count(*) FROM {facts}
-WHERE {regular} AND c_day IS NOT NULL AND document_at_r AND NOT e_result AND digitised
-GROUP BY r_day, c_day, unit_id""",  # noqa: S608
-        "DROP TABLE kpi_day_counts",
+SELECT '{d}', metric, day, unit_id, procedure_id, value FROM kpi_pair_days
+UNION ALL SELECT '{mo}', metric, {month}, unit_id, procedure_id, sum(value) FROM kpi_pair_days
+GROUP BY metric, {month}, unit_id, procedure_id
+UNION ALL SELECT '{y}', metric, {year}, unit_id, procedure_id, sum(value) FROM kpi_pair_days
+GROUP BY metric, {year}, unit_id, procedure_id""",  # noqa: S608
+        f"""INSERT INTO {spans} (r_grain, r_day, c_grain, c_day, unit_id, value)
+WITH span_days AS (
+    SELECT r_day, c_day, unit_id, count(*) AS n FROM {facts}
+    WHERE {regular} AND c_day IS NOT NULL AND document_at_r AND NOT e_result AND digitised
+    GROUP BY r_day, c_day, unit_id
+) {span_rows}""",  # noqa: S608
+        "DROP TABLE kpi_unit_days",
+        "DROP TABLE kpi_pair_days",
     ]
+
+
+def _sql_start(grain: str, column: str) -> str:
+    return column if grain == Grain.DAY else f"date_trunc('month', {column})::date"
 
 
 def _rebuild_in_sql(progress: Callable[[int], None] | None) -> int:

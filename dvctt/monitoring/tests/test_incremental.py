@@ -15,20 +15,10 @@ from dvctt.dossiers.tests.conftest import pdf_upload, submission, vn
 from dvctt.integrations.exporter import interchange_export
 from dvctt.integrations.interchange import read_folder
 from dvctt.monitoring.kpi import kpi_compute
-from dvctt.monitoring.models import DossierFact, KpiCount, KpiSpanCount
+from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.reference import compute_kpis
 from dvctt.monitoring.rollups import rollups_rebuild
-
-
-def _rollups() -> tuple[dict, dict, dict]:
-    counts = {
-        (r.grain, r.metric, r.day, r.unit_id, r.procedure_id): r.value
-        for r in KpiCount.objects.all()
-        if r.value
-    }
-    spans = {(r.r_day, r.c_day, r.unit_id): r.value for r in KpiSpanCount.objects.all() if r.value}
-    facts = {row["dossier_id"]: row for row in DossierFact.objects.values()}
-    return counts, spans, facts
+from dvctt.monitoring.tests.rows import rollup_rows
 
 
 def _moves(dossier: Dossier, staff: dict) -> list:
@@ -104,13 +94,13 @@ def test_rollups_follow_service_moves_and_equal_a_rebuild(
         with django_capture_on_commit_callbacks(execute=True):
             rng.choice(moves)(moment)
     assert DossierFact.objects.count() == len(dossiers)
-    incremental = _rollups()
+    incremental = rollup_rows()
 
     # when everything is rebuilt from the dossiers
     rollups_rebuild()
 
     # then nothing moves: the incremental rollups were exact
-    assert _rollups() == incremental
+    assert rollup_rows() == incremental
 
 
 def test_figures_follow_a_dossier_through_its_life(

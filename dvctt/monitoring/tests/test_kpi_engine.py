@@ -31,10 +31,10 @@ from dvctt.integrations.interchange.records import Dossier as DossierRecord
 from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.kpi import PROVINCE_KEY, kpi_compute, kpi_counts, kpi_counts_many
-from dvctt.monitoring.models import DossierFact, KpiCount, KpiPairYear, KpiSpanCount
 from dvctt.monitoring.reference import compute_kpis
-from dvctt.monitoring.rollups import PAIR_YEAR_MASKS, facts_refresh, facts_refresh_procedure, rollups_rebuild
+from dvctt.monitoring.rollups import facts_refresh, facts_refresh_procedure, rollups_rebuild
 from dvctt.monitoring.tests.loader import aware, dossier_model, load_records
+from dvctt.monitoring.tests.rows import rollup_rows
 
 UNITS = ["U1", "U2", "U3", "U4"]
 CODES = ["T1", "T2", "T3"]
@@ -161,23 +161,6 @@ class Records:
 _period = st.tuples(_days, st.integers(0, 100)).map(lambda p: (p[0], p[0] + timedelta(days=p[1])))
 
 
-def _rollup_rows() -> tuple[dict, dict, dict, dict]:
-    counts = {
-        (r.grain, r.metric, r.day, r.unit_id, r.procedure_id): r.value
-        for r in KpiCount.objects.all()
-        if r.value
-    }
-    spans = {(r.r_day, r.c_day, r.unit_id): r.value for r in KpiSpanCount.objects.all() if r.value}
-    facts = {row["dossier_id"]: row for row in DossierFact.objects.values()}
-    # the pairs' bits (a row whose bits all went back to 0 may stay after a refresh: it counts for nothing)
-    pair_years = {
-        (r.metric, r.unit_id, r.procedure_id, r.year): [getattr(r, f) for f in PAIR_YEAR_MASKS]
-        for r in KpiPairYear.objects.all()
-        if r.months
-    }
-    return counts, spans, facts, pair_years
-
-
 def _assert_same_figures(records: Records, periods) -> None:
     for date_from, date_to in periods:
         for mode in ("period", "current"):
@@ -279,11 +262,11 @@ def test_database_engine_equals_reference_and_incremental_equals_rebuild(
                     result_is_document=True,
                 )
                 facts_refresh_procedure(procedure_id=lookups["procedures"][code].pk)
-        incremental = _rollup_rows()
+        incremental = rollup_rows()
         rollups_rebuild()
 
         # then the rollups are those of a full rebuild, and the figures still the reference's
-        assert incremental == _rollup_rows()
+        assert incremental == rollup_rows()
         _assert_same_figures(records, periods)
         transaction.set_rollback(True)
 

@@ -19,11 +19,11 @@ from dvctt.integrations.interchange.records import Supplement
 from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.rollups import _pair_year_masks, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
+from dvctt.monitoring.tests.rows import rollup_rows
 from dvctt.monitoring.tests.test_kpi_engine import (
     CODES,
     Records,
     _gaps,
-    _rollup_rows,
     _times,
     agencies,
     dossier,
@@ -74,17 +74,18 @@ def test_sql_rebuild_writes_the_rows_of_the_python_rebuild(db, units, versions, 
         load_records(Records(units, versions, [], records))
         # when the rollups are rebuilt in Python, then in SQL
         python_count = rollups_rebuild(in_sql=False)
-        python_rows = _rollup_rows()
+        python_rows = rollup_rows()
         sql_count = rollups_rebuild(in_sql=True)
         # then every fact, count and span is the same
         assert sql_count == python_count == DossierFact.objects.count()
-        sql_rows = _rollup_rows()
-        assert sql_rows[2] == python_rows[2]
-        assert sql_rows[0] == python_rows[0]
-        assert sql_rows[1] == python_rows[1]
+        sql_rows = rollup_rows()
+        assert sql_rows.facts == python_rows.facts
+        assert sql_rows.units == python_rows.units
+        assert sql_rows.pairs == python_rows.pairs
+        assert sql_rows.spans == python_rows.spans
         # and the pairs' bits, built by PostgreSQL's bit_or, are those computed one day row at a time
-        assert sql_rows[3] == {key: bits for key, bits in _pair_year_masks(None).items() if bits[0]}
-        assert sql_rows[3] == python_rows[3]
+        assert sql_rows.pair_years == {key: bits for key, bits in _pair_year_masks(None).items() if bits[0]}
+        assert sql_rows.pair_years == python_rows.pair_years
         transaction.set_rollback(True)
 
 
@@ -153,11 +154,11 @@ def test_sql_rebuild_handles_the_edges_of_the_threshold(db):
         )
         # when both paths rebuild
         rollups_rebuild(in_sql=False)
-        python_rows = _rollup_rows()
+        python_rows = rollup_rows()
         rollups_rebuild(in_sql=True)
         # then they agree, and the thresholds are the ones late_threshold gives
-        assert _rollup_rows() == python_rows
-        late = [python_rows[2][pk]["late_at_end"] for pk in sorted(python_rows[2])]
+        assert rollup_rows() == python_rows
+        late = [python_rows.facts[pk]["late_at_end"] for pk in sorted(python_rows.facts)]
         assert late == [False, True, True, False, True, False, False]
         transaction.set_rollback(True)
 

@@ -150,9 +150,9 @@ def test_province_roles_read_every_unit(sample, client, django_assert_num_querie
     for role in (Role.MONITOR, Role.PPC_LEADER, Role.ADMIN):
         client.force_login(_user(role))
         # the session and user, then the engine's fixed number of queries whatever the volume: rollups, spans,
-        # irregular facts, catalogue per unit and offered online, service pairs, officials and their online use,
-        # the province's catalogue, the units
-        with django_assert_num_queries(12):
+        # irregular facts, the catalogue per unit and the versions in force (the province's counts and what is
+        # offered online), service pairs, officials and their online use, the units
+        with django_assert_num_queries(11):
             response = client.get(URL, {"from": "2025-03-01", "to": "2025-03-31"})
         assert response.status_code == 200
         assert response.json() == _expected("kpi_2025-03-01_2025-03-31_period.json")

@@ -210,7 +210,7 @@ OVERVIEW_WARM = 3 + V
 # after a change of data, once the freshness window has passed: the quarter's province figures again (the 7
 # queries of kpi_counts_many) and its index; the trend's months from the last minute
 OVERVIEW_CHANGED = 11 + V
-RANKING_COLD = 15 + V
+RANKING_COLD = 14 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
 EXPLAIN_WARM = 4 + V
