@@ -120,7 +120,7 @@ def measure(runs: int, year: int) -> None:
 
     from dvctt.accounts.models import Role, User
     from dvctt.dossiers.models import Dossier
-    from dvctt.monitoring.models import DossierFact, KpiCount
+    from dvctt.monitoring.models import DossierFact, KpiCount, KpiPairYear, KpiSpanCount, KpiUnitCount
     from dvctt.plans.dashboards import selectors
 
     versions: list[int] = []
@@ -129,12 +129,17 @@ def measure(runs: int, year: int) -> None:
     monitor, _ = User.objects.get_or_create(username="bench-monitor", defaults={"role": Role.MONITOR})
     client = Client()
     client.force_login(monitor)
+    rollups = (KpiUnitCount, KpiCount, KpiSpanCount, KpiPairYear)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('monitoring_kpicount'))")
-        size = cursor.fetchone()[0] if connection.vendor == "postgresql" else "?"
+        cursor.execute(
+            "SELECT pg_size_pretty(" + " + ".join("pg_total_relation_size(%s)" for _model in rollups) + ")",
+            [model._meta.db_table for model in rollups],
+        )
+        size = cursor.fetchone()[0]
+    rows = ", ".join(f"{model.__name__} {model.objects.count():,}" for model in rollups)
     print(
         f"dossiers {Dossier.objects.count():,}, facts {DossierFact.objects.count():,}, "
-        f"rollup rows {KpiCount.objects.count():,} ({size}), database {connection.vendor}"
+        f"rollup rows: {rows} ({size}), database {connection.vendor}"
     )
     pages = {
         "overview (year so far)": f"/theo-doi/?ky=nam&nam={year}",

@@ -43,8 +43,10 @@ from dvctt.plans.selectors import FORECASTABLE, index_config_in_force
 CACHE_SECONDS = 15 * 60
 #: Tables whose changes move any figure: rollups and facts, catalogue, officials, units, targets and the index.
 VERSION_TABLES = (
+    "monitoring_kpiunitcount",
     "monitoring_kpicount",
     "monitoring_kpispancount",
+    "monitoring_kpipairyear",
     "monitoring_dossierfact",
     "catalog_procedureversion",
     "catalog_procedureversion_units",

@@ -26,3 +26,19 @@ def test_the_data_version_moves_after_a_write(monkeypatch):
     while data_version() == before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert data_version() != before
+
+
+@pytest.mark.django_db
+def test_the_version_watches_every_table_the_figures_are_read_from():
+    from django.apps import apps
+
+    from dvctt.plans.dashboards.selectors import VERSION_TABLES
+
+    # every watched name is a table of the schema (a renamed model would silently stop moving the version)
+    assert set(VERSION_TABLES) <= set(connection.introspection.table_names())
+    # and every rollup or fact table of monitoring is watched
+    monitoring = {model._meta.db_table for model in apps.get_app_config("monitoring").get_models()}
+    rollups = {table for table in monitoring if "kpi" in table and "snapshot" not in table} | {
+        "monitoring_dossierfact"
+    }
+    assert rollups <= set(VERSION_TABLES)
