@@ -118,13 +118,22 @@ class Catalogue:
         return [version for code in self._by_code if (version := self.at(code, day)) is not None]
 
 
-def round_half_up(value: Fraction) -> Decimal:
-    """The exact fraction rounded half up to 4 decimals (2/64 = 0.03125 → 0.0313), never through a float:
-    floor(|v|·10⁴ + ½) in integers, so a tie is a tie whatever the denominator."""
+def _half_up_ten_thousandths(value: Fraction) -> int:
+    """floor(|v|·10⁴ + ½) with v's sign, in integers, so a tie is a tie whatever the denominator."""
     sign = -1 if value < 0 else 1
     magnitude = abs(value)
-    scaled = (magnitude.numerator * 20000 + magnitude.denominator) // (2 * magnitude.denominator)
-    return Decimal(sign * scaled).scaleb(-4)
+    return sign * ((magnitude.numerator * 20000 + magnitude.denominator) // (2 * magnitude.denominator))
+
+
+def round_half_up(value: Fraction) -> Decimal:
+    """The exact fraction rounded half up to 4 decimals (2/64 = 0.03125 → 0.0313), never through a float."""
+    return Decimal(_half_up_ten_thousandths(value)).scaleb(-4)
+
+
+def round_half_up_float(value: Fraction) -> float:
+    """``float(round_half_up(value))`` without the Decimal: an integer divided by 10⁴ is the float nearest the
+    4-decimal number, as the Decimal's conversion is (both round the same exact value once)."""
+    return _half_up_ten_thousandths(value) / 10_000
 
 
 def ratio_value(numerator: int, denominator: int) -> float | None:

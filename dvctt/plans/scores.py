@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from dvctt.monitoring.reference import round_half_up
+from dvctt.monitoring.reference import round_half_up_float
 
 Status = Literal["green", "amber", "red", "none"]
 AMBER_MARGIN = Fraction(1, 10)  # "within 10 percentage points"
@@ -50,7 +50,7 @@ class ParCriterionData:
 
 def _round(value: Fraction) -> float:
     """Half up to 4 decimals, like the KPI values themselves."""
-    return float(round_half_up(value))
+    return round_half_up_float(value)
 
 
 def ratio_of(figure: Mapping[str, Any] | None) -> Fraction | None:
@@ -65,27 +65,53 @@ def ratio_of(figure: Mapping[str, Any] | None) -> Fraction | None:
     return None
 
 
-def _index_score(figures: Mapping[str, Any], config: IndexConfigData) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An index item's numbers converted once per scoring (a ranking scores every unit against the same items)."""
+
+    item: IndexItemData
+    points: Fraction
+    threshold: Fraction
+    described: dict[str, Any]
+
+
+def _prepared(config: IndexConfigData) -> list[_Item]:
+    return [
+        _Item(
+            item,
+            Fraction(item.points),
+            Fraction(item.threshold),
+            {
+                "group": item.group,
+                "ref": item.ref,
+                "points": float(item.points),
+                "threshold": float(item.threshold),
+            },
+        )
+        for item in config.items
+    ]
+
+
+def _index_score(
+    figures: Mapping[str, Any], config: IndexConfigData, items: Sequence[_Item]
+) -> dict[str, Any]:
     groups: dict[str, Fraction] = {group: Fraction(0) for group in config.group_points}
     computable: dict[str, Fraction] = {group: Fraction(0) for group in config.group_points}
     indicators: dict[str, Any] = {}
     missing: list[str] = []
-    for item in config.items:
+    for prepared in items:
+        item = prepared.item
         ratio = ratio_of(figures.get(item.indicator))
-        points = Fraction(item.points)
+        points = prepared.points
         if ratio is None:
             # A null ratio (nothing to count) scores 0 and is flagged, so a blank is never read as a full mark.
             score = Fraction(0)
             missing.append(item.indicator)
         else:
-            score = points * min(Fraction(1), ratio / Fraction(item.threshold))
+            score = points * min(Fraction(1), ratio / prepared.threshold)
         groups[item.group] = groups.get(item.group, Fraction(0)) + score
         computable[item.group] = computable.get(item.group, Fraction(0)) + points
-        indicators[item.indicator] = {
-            "group": item.group,
-            "ref": item.ref,
-            "points": float(item.points),
-            "threshold": float(item.threshold),
+        indicators[item.indicator] = prepared.described | {
             "ratio": None if ratio is None else _round(ratio),
             "score": _round(score),
             "missing": ratio is None,
@@ -106,13 +132,16 @@ def index_scores(kpis: Mapping[str, Any], config: IndexConfigData) -> dict[str, 
     Returns ``{"from", "to", "version", "group_points", "province": {group: points, ..., "total", "max",
     "computable_max", "missing": [codes with a null ratio], "indicators": {...}}, "units": {code: {...}}}``.
     """
+    items = _prepared(config)
     return {
         "from": kpis.get("from"),
         "to": kpis.get("to"),
         "version": config.version,
         "group_points": {group: float(points) for group, points in config.group_points.items()},
-        "province": _index_score(kpis.get("province") or {}, config),
-        "units": {code: _index_score(figures, config) for code, figures in (kpis.get("units") or {}).items()},
+        "province": _index_score(kpis.get("province") or {}, config, items),
+        "units": {
+            code: _index_score(figures, config, items) for code, figures in (kpis.get("units") or {}).items()
+        },
     }
 
 

@@ -19,7 +19,14 @@ from dvctt.integrations.interchange import (
     ResultDocument,
     Supplement,
 )
-from dvctt.monitoring.reference import Catalogue, compute_index_scores, compute_kpis, is_late, round_half_up
+from dvctt.monitoring.reference import (
+    Catalogue,
+    compute_index_scores,
+    compute_kpis,
+    is_late,
+    round_half_up,
+    round_half_up_float,
+)
 
 JAN = (date(2025, 1, 1), date(2025, 1, 31))
 PERIOD_END = datetime(2025, 2, 1)
@@ -86,6 +93,14 @@ def test_rounding_is_half_up_from_the_exact_fraction():
     assert round_half_up(Fraction(2, 3)) == Decimal("0.6667")
     assert round_half_up(Fraction(1, 20000)) == Decimal("0.0001")
     assert round_half_up(Fraction(1, 20001)) == Decimal("0.0000")
+
+
+@settings(max_examples=500)
+@given(st.integers(-(10**12), 10**12), st.integers(1, 10**9))
+def test_the_float_rounding_is_the_decimal_rounding_as_a_float(numerator, denominator):
+    # the scores' fast path gives the very float the Decimal would (ties and negatives included)
+    value = Fraction(numerator, denominator)
+    assert round_half_up_float(value) == float(round_half_up(value))
 
 
 def test_value_rounds_2_of_64_to_0_0313_and_is_null_without_denominator():

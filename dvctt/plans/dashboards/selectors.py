@@ -4,13 +4,15 @@ Figures come only from ``dvctt.monitoring.kpi.kpi_compute`` (rollups, never a sc
 number on a page equals the API's and the ``dvctt kpi`` command's. Each computed KPI object is kept in Django's
 cache under its period, its units mode and a *data version* (:func:`data_version`): a change to the rollups,
 the catalogue, the officials or the units changes the version within seconds, and the next page view
-recomputes. Scores, targets and statuses come from dvctt.plans (pure functions over the KPI object).
+recomputes. The catalogue's counts on a day are kept apart under the catalogue's own version: a change of
+dossiers does not make them read again. Scores, targets and statuses come from dvctt.plans (pure functions over
+the KPI object).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,7 +34,15 @@ from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
-from dvctt.monitoring.kpi import PROVINCE_KEY, cover, kpi_compute, kpi_counts_many
+from dvctt.monitoring.kpi import (
+    PROVINCE_KEY,
+    CatalogueDay,
+    CatalogueReader,
+    catalogue_days,
+    cover,
+    kpi_compute,
+    kpi_counts_many,
+)
 from dvctt.monitoring.models import KpiCount
 from dvctt.monitoring.rollups import Metric
 from dvctt.plans.dashboards.periods import Period, month_periods
@@ -56,6 +66,8 @@ VERSION_TABLES = (
     "plans_indexconfig",
     "plans_indexitem",
 )
+#: The tables of the catalogue's counts (monitoring.kpi.catalogue_days), which have a version of their own.
+CATALOGUE_TABLES = ("catalog_procedureversion", "catalog_procedureversion_units")
 #: The trend's months may lag the data by this much (selectors.KpiSource.province); headline figures never do.
 TREND_STALE_SECONDS = 60
 #: Where there are no table statistics (SQLite in development), cached figures live this long.
@@ -65,23 +77,34 @@ PLAN_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group 
 INDEX_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group == NATIONAL_INDEX)
 
 
-def data_version() -> str:
-    """A token that changes within seconds of any write to the tables the figures are read from.
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """Tokens that change within seconds of a write: ``figures`` of any write to VERSION_TABLES, ``catalogue`` of
+    a write to CATALOGUE_TABLES only (the catalogue's counts stay valid while the dossiers change)."""
+
+    figures: str
+    catalogue: str
+
+
+def data_version() -> DataVersion:
+    """The current :class:`DataVersion`.
 
     PostgreSQL counts inserted, updated and deleted rows per table (``pg_stat_user_tables``; flushed at the end
     of each writing transaction, at most a second or so later): one catalogue read, no scan. Elsewhere a
-    ten-second clock bucket.
+    ten-second clock bucket for both.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0), count(*) "
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0), count(*), "
+                "coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) FILTER (WHERE relname = ANY(%s)), 0) "
                 "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
-                [list(VERSION_TABLES)],
+                [list(CATALOGUE_TABLES), list(VERSION_TABLES)],
             )
-            changes, tables = cursor.fetchone()
-        return f"pg{changes}.{tables}"
-    return f"t{int(time.time()) // FALLBACK_BUCKET_SECONDS}"
+            changes, tables, catalogue = cursor.fetchone()
+        return DataVersion(f"pg{changes}.{tables}", f"pg{catalogue}")
+    bucket = f"t{int(time.time()) // FALLBACK_BUCKET_SECONDS}"
+    return DataVersion(bucket, bucket)
 
 
 @dataclass
@@ -96,7 +119,7 @@ class KpiSource:
     fresh. ``computed_at`` is when the oldest figures the page shows were computed (the page says it).
     """
 
-    version: str = field(default_factory=lambda: data_version())
+    version: DataVersion = field(default_factory=lambda: data_version())
     fresh_seconds: float = field(default_factory=lambda: settings.DVCTT_DASHBOARD_FRESH_SECONDS)
     computed_at: float | None = None
 
@@ -118,12 +141,28 @@ class KpiSource:
             return None
         return datetime.fromtimestamp(self.computed_at, tz=timezone.get_current_timezone())
 
+    def catalogue(self, days: Sequence[date], per_unit: bool) -> dict[date, CatalogueDay]:
+        """monitoring.kpi.catalogue_days (a :data:`CatalogueReader`), each day's counts kept in the cache under
+        the catalogue's version: computed once per day until the catalogue changes, whatever the dossiers do."""
+        keys = {day: f"dvctt:dash:catalogue:{self.version.catalogue}:{day}:{int(per_unit)}" for day in days}
+        found = cache.get_many(list(keys.values()))
+        out = {day: found[key] for day, key in keys.items() if key in found}
+        missing = [day for day in days if day not in out]
+        if missing:
+            computed = catalogue_days(missing, per_unit)
+            cache.set_many({keys[day]: computed[day] for day in missing}, CACHE_SECONDS)
+            out |= computed
+        return out
+
     def kpis(self, period: Period) -> dict[str, Any]:
         key = f"dvctt:dash:kpi:{period.date_from}:{period.date_to}:{period.units_mode}"
         return self._entry(
             key,
             lambda: kpi_compute(
-                date_from=period.date_from, date_to=period.date_to, units_mode=period.units_mode
+                date_from=period.date_from,
+                date_to=period.date_to,
+                units_mode=period.units_mode,
+                catalogue=self.catalogue,
             ),
             stale_seconds=self.fresh_seconds,
         )
@@ -148,7 +187,9 @@ class KpiSource:
                 out.append(None)
         missing = [i for i, figures in enumerate(out) if figures is None]
         if missing:
-            computed = province_figures_many([(periods[i].date_from, periods[i].date_to) for i in missing])
+            computed = province_figures_many(
+                [(periods[i].date_from, periods[i].date_to) for i in missing], catalogue=self.catalogue
+            )
             cache.set_many(
                 {keys[i]: (self.version, now, figures) for i, figures in zip(missing, computed, strict=True)},
                 CACHE_SECONDS,
@@ -187,9 +228,12 @@ def province_figures(*, date_from: date, date_to: date) -> dict[str, Any]:
     return province_figures_many([(date_from, date_to)])[0]
 
 
-def province_figures_many(spans: list[tuple[date, date]]) -> list[dict[str, Any]]:
+def province_figures_many(
+    spans: list[tuple[date, date]], *, catalogue: CatalogueReader | None = None
+) -> list[dict[str, Any]]:
     """:func:`province_figures` of several periods, computed together (kpi_counts_many, province only)."""
-    return [ref._render(counts[PROVINCE_KEY]) for counts in kpi_counts_many(spans, per_unit=False)]
+    counted = kpi_counts_many(spans, per_unit=False, catalogue=catalogue)
+    return [ref._render(counts[PROVINCE_KEY]) for counts in counted]
 
 
 # Targets ---------------------------------------------------------------------------------------------------
@@ -645,7 +689,7 @@ def warm_periods(*, today: date) -> list[Period]:
     ]
 
 
-def dashboards_warm(*, today: date, version: str | None = None) -> int:
+def dashboards_warm(*, today: date, version: DataVersion | None = None) -> int:
     """Compute the overview's and the ranking's figures of :func:`warm_periods` under the current data version
     and keep them in the cache (those already computed under it are left as they are). Returns how many periods
     were looked at. Run by ``dvctt dashboards_warm``."""

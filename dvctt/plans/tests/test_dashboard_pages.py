@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 
 from dvctt.accounts.models import Official, Role, User
 from dvctt.agencies.models import Unit
+from dvctt.catalog.models import ProcedureVersion
+from dvctt.catalog.selectors import catalogue_on
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Channel
 from dvctt.integrations.interchange import read_folder
@@ -55,11 +57,11 @@ def _fresh_cache(monkeypatch):
     bucket (SQLite) or late statistics (PostgreSQL) must not turn a warm page cold under a pinned count."""
     cache.clear()
     real = selectors.data_version
-    token = {"version": "test"}
+    token = {"version": "test", "catalogue": "steady"}
 
-    def steady() -> str:
+    def steady() -> selectors.DataVersion:
         real()
-        return token["version"]
+        return selectors.DataVersion(token["version"], token["catalogue"])
 
     monkeypatch.setattr(selectors, "data_version", steady)
     return token
@@ -207,9 +209,10 @@ V = 1 if connection.vendor == "postgresql" else 0
 # computed together (monitoring.kpi.kpi_counts_many, province only: 7 queries for all of them)
 OVERVIEW_COLD = 11 + V
 OVERVIEW_WARM = 3 + V
-# after a change of data, once the freshness window has passed: the quarter's province figures again (the 7
-# queries of kpi_counts_many) and its index; the trend's months from the last minute
-OVERVIEW_CHANGED = 11 + V
+# after a change of dossiers, once the freshness window has passed: the quarter's province figures again (the
+# queries of kpi_counts_many but the catalogue's, kept under the catalogue's own version) and its index; the
+# trend's months from the last minute
+OVERVIEW_CHANGED = 10 + V
 RANKING_COLD = 14 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
@@ -253,6 +256,10 @@ def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_n
     # minute old
     with override_settings(DVCTT_DASHBOARD_FRESH_SECONDS=0), django_assert_num_queries(OVERVIEW_CHANGED):
         assert client.get(url).status_code == 200
+    # the catalogue changed too: its versions are read again (one query more)
+    _fresh_cache["version"], _fresh_cache["catalogue"] = "changed again", "catalogue-changed"
+    with override_settings(DVCTT_DASHBOARD_FRESH_SECONDS=0), django_assert_num_queries(OVERVIEW_CHANGED + 1):
+        assert client.get(url).status_code == 200
 
 
 def test_figures_follow_the_data_after_the_freshness_window(
@@ -285,6 +292,37 @@ def test_figures_follow_the_data_after_the_freshness_window(
     assert changed.denominator == online.denominator
     # the page names the time of the oldest figures it shows: the trend's months, still a minute old at most
     assert data.computed_at == first.computed_at
+
+
+def test_a_change_of_catalogue_moves_the_figures_the_catalogue_counts(client, sample, monitor, _fresh_cache):
+    # given the quarter's overview computed, its catalogue counts kept under the catalogue's version
+    client.force_login(monitor)
+    url = reverse("dashboards:overview") + "?ky=quy&nam=2025&quy=3"
+
+    def full_process() -> tuple[int, int]:
+        data = client.get(url).context["data"]
+        figure = next(f for f in data.figures if f.indicator.code == "full_process_coverage")
+        return figure.numerator, figure.denominator
+
+    before = full_process()
+    # when an eligible procedure in force on the quarter's last day becomes full-process online
+    version = next(
+        v
+        for v in ProcedureVersion.objects.filter(eligible_full_process=True).exclude(online_level=4)
+        if v in catalogue_on(on=date(2025, 9, 30))
+    )
+    version.online_level = 4
+    version.save()
+    _fresh_cache["version"], _fresh_cache["catalogue"] = "after the change", "catalogue-changed"
+    # then once the window has passed the figure counts it, the catalogue read again under its new version
+    with override_settings(DVCTT_DASHBOARD_FRESH_SECONDS=0):
+        assert full_process() == (before[0] + 1, before[1])
+    # and it equals the engine's figure computed from nothing kept
+    engine = kpi_compute(date_from=date(2025, 7, 1), date_to=date(2025, 9, 30))["province"]
+    assert full_process() == (
+        engine["full_process_coverage"]["numerator"],
+        engine["full_process_coverage"]["denominator"],
+    )
 
 
 def test_the_warmer_computes_the_usual_periods_before_anyone_asks(

@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 count = dashboards_warm(today=timezone.localdate(), version=version)
                 elapsed = time.perf_counter() - started
                 last_version = version
-                message = f"{count} kỳ đã tính sẵn trong {elapsed:.1f} s (phiên bản dữ liệu {version})"
+                message = (
+                    f"{count} kỳ đã tính sẵn trong {elapsed:.1f} s (phiên bản dữ liệu {version.figures})"
+                )
                 if every:
                     logger.info(message)
                 else:
