@@ -385,9 +385,10 @@ def catalogue_days(days: Sequence[date], per_unit: bool) -> dict[date, Catalogue
     }
     province = [0, 0, 0, 0]
     offered = set()
-    for procedure_id, online_level, eligible, national in catalogue_on(on=day).values_list(
+    in_force = catalogue_on(on=day).values_list(
         "procedure_id", "online_level", "eligible_full_process", "integrated_national"
-    ):
+    )
+    for procedure_id, online_level, eligible, national in in_force.order_by():
         _count_version(province, online_level, eligible, national)
         if online_level in (3, 4):
             offered.add(procedure_id)
@@ -416,8 +417,19 @@ def _catalogue_on_days(days: Sequence[date], *, per_unit: bool) -> dict[date, Ca
             "procedureversion_id", "unit_id"
         ):
             links[version_id].append(unit_id)
+    # The catalogue only changes on a day a version starts or the day after one is abolished: days with no such
+    # day between them (a year's month ends, often) have the same catalogue, counted once.
+    changes = sorted(
+        {v.valid_from for p in procedures for v in p.versions}
+        | {p.abolished_after + timedelta(1) for p in procedures if p.abolished_after is not None}
+    )
     out: dict[date, CatalogueDay] = {}
+    counted: dict[int, CatalogueDay] = {}
     for day in days:
+        same = bisect_right(changes, day)
+        if same in counted:
+            out[day] = counted[same]
+            continue
         in_force = [v for procedure in procedures for v in procedure.in_force(day)]
         sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         province = [0, 0, 0, 0]
@@ -426,7 +438,7 @@ def _catalogue_on_days(days: Sequence[date], *, per_unit: bool) -> dict[date, Ca
             _count_version(province, *flags)
             for unit_id in links[version.pk]:
                 _count_version(sums[unit_id], *flags)
-        out[day] = CatalogueDay(
+        out[day] = counted[same] = CatalogueDay(
             {unit_id: _four(acc) for unit_id, acc in sums.items()},
             _four(province),
             frozenset(v.procedure_id for v in in_force if v.online_level in (3, 4)),
@@ -504,7 +516,7 @@ def _add_services(
     Counted by the database (tens of thousands of pairs in a year; only the counts come back) from KpiPairYear,
     one row per pair and year with the months and days it had dossiers as bits: the inner query marks each pair
     with a dossier in each period, the outer one counts the marked pairs whose procedure is offered on that
-    period's ``to`` (by unit in the database; for the province by procedure, then here).
+    period's ``to``, by unit or for the province: a few rows come back.
     """
     if not any(offered):
         return
@@ -517,39 +529,39 @@ def _add_services(
         f"{'' if one_year else 'MAX'}(CASE WHEN {_pair_year_condition(a, b, params)} THEN 1 ELSE 0 END) AS n{i}"
         for i, (a, b) in enumerate(spans)
     )
+    # The offered procedures written as integer literals: binding thousands of parameters costs more than the
+    # query, and a literal list is one constant array the database searches by hash. The rows are kept to the
+    # procedures offered on any period's ``to`` (usually the same list for all); a period whose list is shorter
+    # checks its own.
+    offered_somewhere = frozenset().union(*offered)
+
+    def listed(ids: frozenset[int]) -> str:
+        return ", ".join(str(int(pk)) for pk in sorted(ids)) or "NULL"
+
     inner = (
         f"SELECT unit_id, procedure_id, metric, {marks} FROM {table} "  # noqa: S608 - the model's table
-        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND year BETWEEN %s AND %s"
+        f"WHERE metric IN ({int(Metric.PAIR)}, {int(Metric.PAIR_ONLINE)}) AND year BETWEEN %s AND %s "
+        f"AND procedure_id IN ({listed(offered_somewhere)})"
         + ("" if one_year else " GROUP BY unit_id, procedure_id, metric")
     )
     params += [first.year, last_of_all.year]
-    inner_params, params = params, []  # the outer SELECT's own parameters come first in the statement
-    if per_unit:
-        # by unit: the offered procedures go to the database (one list per period; kpi_compute has one)
-        counted = []
-        for i, ids in enumerate(offered):
-            # The ids written as integer literals: binding two thousand parameters costs more than the query, and
-            # a literal list is one constant array the database searches by hash.
-            listed = ", ".join(str(int(pk)) for pk in sorted(ids)) or "NULL"
-            counted.append(f"SUM(CASE WHEN n{i} > 0 AND procedure_id IN ({listed}) THEN 1 ELSE 0 END)")
-        outer = "unit_id, metric"
-    else:
-        # the province: pairs counted per procedure (a few thousand rows), the offered ones kept here
-        counted = [f"SUM(CASE WHEN n{i} > 0 THEN 1 ELSE 0 END)" for i in range(len(spans))]
-        outer = "procedure_id, metric"
+    counted = [
+        f"SUM(CASE WHEN n{i} > 0 THEN 1 ELSE 0 END)"
+        if ids == offered_somewhere
+        else f"SUM(CASE WHEN n{i} > 0 AND procedure_id IN ({listed(ids)}) THEN 1 ELSE 0 END)"
+        for i, ids in enumerate(offered)
+    ]
+    outer = "unit_id, metric" if per_unit else "metric"
     sql = f"SELECT {outer}, {', '.join(counted)} FROM ({inner}) pairs GROUP BY {outer}"  # noqa: S608 - as above
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + inner_params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for key, metric, *values in rows:
+    for row in rows:
+        unit_id, (metric, *values) = (row[0], row[1:]) if per_unit else (PROVINCE_KEY, row)
         slot = ref.SERVICES if metric == Metric.PAIR else ref.SERVICES_ONLINE
-        for i, (period_counts, value) in enumerate(zip(counts, values, strict=True)):
-            if not value:
-                continue
-            if per_unit:
-                period_counts[key][slot] += int(value)
-            elif key in offered[i]:
-                period_counts[PROVINCE_KEY][slot] += int(value)
+        for period_counts, value in zip(counts, values, strict=True):
+            if value:
+                period_counts[unit_id][slot] += int(value)
 
 
 def _pair_year_condition(start: date, last: date, params: list[Any]) -> str:
