@@ -84,15 +84,6 @@ def cover(first: date, last: date) -> list[tuple[str, date, date]]:
     return pieces
 
 
-def _range_q(first: date, last: date) -> Q:
-    return reduce(or_, (Q(grain=grain, day__gte=lo, day__lte=hi) for grain, lo, hi in cover(first, last)))
-
-
-def _prefix_q(last: date) -> Q:
-    """Rows of every day up to and including ``last`` (from the beginning of time)."""
-    return reduce(or_, (Q(grain=grain, day__gte=lo, day__lte=hi) for grain, lo, hi in _prefix_pieces(last)))
-
-
 def _prefix_pieces(last: date) -> list[tuple[str, date, date]]:
     """Ranges ``(grain, lo, hi)`` of rollup rows that cover every day up to ``last``: whole years, then whole
     months, then days (a prefix that ends with a month or a year needs no day rows)."""
@@ -178,39 +169,13 @@ def _column(metric: Metric) -> str:
 
 def _add_rollups(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
     """The unit metrics' sums of each period: over the period (PERIOD_METRICS), and from the beginning up to its
-    end or to the day before it (PREFIX_METRICS), each unit's few rows of KpiUnitCount in one query."""
-    if not per_unit:
-        _add_rollups_province(counts, spans)
-        return
-    sums: dict[str, Sum] = {}
-    wanted = Q(pk__in=[])
-    for i, (start, last) in enumerate(spans):
-        in_period, upto_end, upto_before = (
-            _range_q(start, last),
-            _prefix_q(last),
-            _prefix_q(start - timedelta(1)),
-        )
-        sums |= {f"p{i}_{int(metric)}": Sum(_column(metric), filter=in_period) for metric in PERIOD_METRICS}
-        sums |= {
-            f"r{i}": Sum(_column(Metric.RECEIVED), filter=upto_end),
-            f"e{i}": Sum(_column(Metric.ENDED), filter=upto_before),
-            f"m{i}": Sum(_column(Metric.M), filter=upto_end),
-            f"me{i}": Sum(_column(Metric.ME), filter=upto_end),
-        }
-        # The three sets of rows are not nested (a prefix uses coarser rows the further it reaches).
-        wanted |= in_period | upto_end | upto_before
-    for row in KpiUnitCount.objects.filter(wanted).values("unit_id").annotate(**sums).order_by():
-        for i, period_counts in enumerate(counts):
-            vector = period_counts[row["unit_id"]]
-            for metric, slot in PERIOD_METRICS.items():
-                vector[slot] += row[f"p{i}_{int(metric)}"] or 0
-            vector[ref.P] += (row[f"r{i}"] or 0) - (row[f"e{i}"] or 0)
-            vector[ref.LATE] += (row[f"m{i}"] or 0) - (row[f"me{i}"] or 0)
+    end or to the day before it (PREFIX_METRICS).
 
-
-def _add_rollups_province(counts: list[dict[int, list[int]]], spans: Sequence[Span]) -> None:
-    """The province's unit-metric sums of many periods: the rows they need, summed over the units by the
-    database (one row per grain and day, a few dozen), then added up per period here."""
+    One query reads the KpiUnitCount rows of every grain and day range any period needs (a unit's few rows of
+    whole years, months and days: about fifteen hundred for a year, a few dozen summed over the units for the
+    province), and each row is added here to the periods whose pieces hold it. Plain rows: the database reads
+    them in a few milliseconds, where a filtered sum per period, metric and prefix cost more to build than to run.
+    """
     pieces: list[tuple[list[tuple[str, date, date]], ...]] = []
     bounds: dict[str, tuple[date, date]] = {}
     for start, last in spans:
@@ -223,26 +188,27 @@ def _add_rollups_province(counts: list[dict[int, list[int]]], spans: Sequence[Sp
     columns = [_column(metric) for metric in PERIOD_METRICS]
     prefix = [_column(metric) for metric in PREFIX_METRICS]
     needed = list(dict.fromkeys(columns + prefix))
-    rows = (
-        KpiUnitCount.objects.filter(wanted)
-        .values_list("grain", "day")
-        .annotate(*(Sum(column) for column in needed))
-        .order_by()
-    )
+    query = KpiUnitCount.objects.filter(wanted).order_by()
+    if per_unit:
+        rows: Iterable[tuple[Any, ...]] = query.values_list("unit_id", "grain", "day", *needed)
+    else:
+        summed = query.values_list("grain", "day").annotate(*(Sum(column) for column in needed))
+        rows = ((PROVINCE_KEY, *row) for row in summed)
 
     def inside(grain: str, day: date, ranges: list[tuple[str, date, date]]) -> bool:
         return any(grain == g and lo <= day <= hi for g, lo, hi in ranges)
 
     slots = list(PERIOD_METRICS.values())
-    at = {column: 2 + index for index, column in enumerate(needed)}
+    at = {column: 3 + index for index, column in enumerate(needed)}
+    period_at = [at[column] for column in columns]
     received, ended, m, me = (at[column] for column in prefix)
     for row in rows:
-        grain, day = row[0], row[1]
+        unit_id, grain, day = row[0], row[1], row[2]
         for period_counts, (in_period, upto_end, upto_before) in zip(counts, pieces, strict=True):
-            vector = period_counts[PROVINCE_KEY]
+            vector = period_counts[unit_id]
             if inside(grain, day, in_period):
-                for slot, column in zip(slots, columns, strict=True):
-                    vector[slot] += row[at[column]] or 0
+                for slot, index in zip(slots, period_at, strict=True):
+                    vector[slot] += row[index] or 0
             if inside(grain, day, upto_end):
                 vector[ref.P] += row[received] or 0
                 vector[ref.LATE] += (row[m] or 0) - (row[me] or 0)
@@ -263,36 +229,41 @@ def _span_pieces(first: date, last: date) -> list[tuple[str, date, date]]:
     return pieces
 
 
-def _span_q(first: date, last: date) -> Q:
-    """KpiSpanCount rows of the dossiers received and completed in [first, last]: for each pair of the period's
-    pieces (the receipt's piece first; completion is never before receipt), the rows at those two grains."""
+def _span_condition(first: date, last: date, params: list[Any]) -> str:
+    """SQL true for the KpiSpanCount rows of the dossiers received and completed in [first, last]: for each pair
+    of the period's pieces (the receipt's piece first; completion is never before receipt), the rows at those two
+    grains (parameters appended to ``params``)."""
     pieces = _span_pieces(first, last)
-    return reduce(
-        or_,
-        (
-            Q(
-                r_grain=r_grain,
-                r_day__gte=r_lo,
-                r_day__lte=r_hi,
-                c_grain=c_grain,
-                c_day__gte=c_lo,
-                c_day__lte=c_hi,
+    terms = []
+    for i, (r_grain, r_lo, r_hi) in enumerate(pieces):
+        for c_grain, c_lo, c_hi in pieces[i:]:
+            terms.append(
+                "(r_grain = %s AND c_grain = %s AND r_day >= %s AND r_day <= %s AND c_day >= %s AND c_day <= %s)"
             )
-            for i, (r_grain, r_lo, r_hi) in enumerate(pieces)
-            for c_grain, c_lo, c_hi in pieces[i:]
-        ),
-    )
+            params += [r_grain, c_grain, r_lo, r_hi, c_lo, c_hi]
+    return "(" + " OR ".join(terms) + ")"
 
 
 def _add_spans(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
-    boxes = [_span_q(start, last) for start, last in spans]
-    sums = {f"s{i}": Sum("value", filter=box) for i, box in enumerate(boxes)}
-    query = KpiSpanCount.objects.filter(reduce(or_, boxes))
-    rows = query.values("unit_id").annotate(**sums).order_by() if per_unit else [query.aggregate(**sums)]
+    """The digitisation exclusion of each period, a few thousand KpiSpanCount rows summed by the database (the
+    statement written here: built through the ORM, its filtered sums cost more than the query)."""
+    sums_params: list[Any] = []
+    sums = ", ".join(
+        f"SUM(CASE WHEN {_span_condition(start, last, sums_params)} THEN value ELSE 0 END)"
+        for start, last in spans
+    )
+    where_params: list[Any] = []
+    where = " OR ".join(_span_condition(start, last, where_params) for start, last in spans)
+    table = connection.ops.quote_name(KpiSpanCount._meta.db_table)
+    keys = "unit_id, " if per_unit else ""
+    sql = f"SELECT {keys}{sums} FROM {table} WHERE {where}" + (" GROUP BY unit_id" if per_unit else "")  # noqa: S608 - the model's table, fixed conditions
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sums_params + where_params)
+        rows = cursor.fetchall()
     for row in rows:
-        unit_id = row["unit_id"] if per_unit else PROVINCE_KEY
-        for i, period_counts in enumerate(counts):
-            period_counts[unit_id][ref.R_DIGITISED] -= row[f"s{i}"] or 0
+        unit_id, values = (row[0], row[1:]) if per_unit else (PROVINCE_KEY, row)
+        for period_counts, value in zip(counts, values, strict=True):
+            period_counts[unit_id][ref.R_DIGITISED] -= int(value or 0)
 
 
 def _add_irregular(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:
