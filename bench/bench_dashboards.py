@@ -161,7 +161,7 @@ def measure(runs: int, year: int) -> None:
             for label in ("empty", "changed, window passed", "changed, within window", "warm"):
                 times: list[float] = []
                 queries = 0
-                n = max(3, runs // 3) if label == "empty" else runs
+                n = runs
                 cache.clear()
                 client.get(url)
                 fresh = 0 if label == "changed, window passed" else settings.DVCTT_DASHBOARD_FRESH_SECONDS

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it runs once the whole first response is made (dvctt/common/collector.py).
+    "dvctt.common.collector.FreezeAfterFirstResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +204,8 @@ DVCTT_NOTIFICATION_CHANNELS = env_list("DVCTT_NOTIFICATION_CHANNELS", "email")
 DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Dashboards: figures computed under older data are shown this long (seconds); see docs/dashboards.md.
 DVCTT_DASHBOARD_FRESH_SECONDS = float(os.environ.get("DVCTT_DASHBOARD_FRESH_SECONDS", "30"))
+# Freeze a web process's long-lived objects after its first response (dvctt/common/collector.py).
+DVCTT_GC_FREEZE = env_bool("DVCTT_GC_FREEZE", True)
 
 # Background work goes through the django-tasks API: the database backend (with `dvctt db_worker`)
 # by default, the immediate backend when DVCTT_TASKS_IMMEDIATE is set (tests, single-process demo).

@@ -120,9 +120,14 @@ class Catalogue:
 
 def _half_up_ten_thousandths(value: Fraction) -> int:
     """floor(|v|·10⁴ + ½) with v's sign, in integers, so a tie is a tie whatever the denominator."""
-    sign = -1 if value < 0 else 1
-    magnitude = abs(value)
-    return sign * ((magnitude.numerator * 20000 + magnitude.denominator) // (2 * magnitude.denominator))
+    return _half_up_quotient(value.numerator, value.denominator)
+
+
+def _half_up_quotient(numerator: int, denominator: int) -> int:
+    """floor(|n/d|·10⁴ + ½) with the sign of n/d (d > 0); n/d need not be in lowest terms, the floor of a
+    quotient does not change when both of its terms are multiplied by the same factor."""
+    sign = -1 if numerator < 0 else 1
+    return sign * ((abs(numerator) * 20000 + denominator) // (2 * denominator))
 
 
 def round_half_up(value: Fraction) -> Decimal:
@@ -137,9 +142,13 @@ def round_half_up_float(value: Fraction) -> float:
 
 
 def ratio_value(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator rounded half up to 4 decimals, as a float (``float(round_half_up(...))``: a KPI
+    object holds hundreds of these, so without building the Fraction); None for a zero denominator."""
     if denominator == 0:
         return None
-    return float(round_half_up(Fraction(numerator, denominator)))
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    return _half_up_quotient(numerator, denominator) / 10_000
 
 
 def satisfaction(late: int, to_process: int, complaints: int, received: int) -> float | None:

@@ -40,8 +40,9 @@ def _redis_answers() -> bool:
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379 (CI machines have one)")
 def test_dashboard_entries_round_trip_through_redis(db):
+    from dvctt.monitoring.kpi import catalogue_days
     from dvctt.plans.dashboards.periods import period_parse
-    from dvctt.plans.dashboards.selectors import KpiSource
+    from dvctt.plans.dashboards.selectors import DataVersion, KpiSource
 
     prefix = f"test-{uuid.uuid4().hex}"
     config = cache_from_url(REDIS) | {"KEY_PREFIX": prefix}
@@ -50,12 +51,16 @@ def test_dashboard_entries_round_trip_through_redis(db):
         try:
             period = period_parse({"ky": "nam"})
             # a figure computed by one source (the warmer) ...
-            first = KpiSource(version="v1")
+            first = KpiSource(version=DataVersion("v1", "c1"))
             figures = first.kpis(period)
             # ... is what another source (a web process) reads back from Redis, with its time
-            second = KpiSource(version="v1")
+            second = KpiSource(version=DataVersion("v1", "c1"))
             assert second.kpis(period) == figures
             # (exactly: a recomputation would have its own time)
             assert second.computed_at == first.computed_at
+            # and the catalogue's counts of the period's last day, kept under the catalogue's version, come back
+            # from Redis equal to a fresh reading
+            kept = cache.get(f"dvctt:dash:catalogue:c1:{period.date_to}:1")
+            assert kept == catalogue_days([period.date_to], True)[period.date_to]
         finally:
             cache.clear()

@@ -24,6 +24,7 @@ from dvctt.monitoring.reference import (
     compute_index_scores,
     compute_kpis,
     is_late,
+    ratio_value,
     round_half_up,
     round_half_up_float,
 )
@@ -101,6 +102,9 @@ def test_the_float_rounding_is_the_decimal_rounding_as_a_float(numerator, denomi
     # the scores' fast path gives the very float the Decimal would (ties and negatives included)
     value = Fraction(numerator, denominator)
     assert round_half_up_float(value) == float(round_half_up(value))
+    # and a KPI value from its two counts is that rounding of their exact quotient, whatever their signs
+    assert ratio_value(numerator, denominator) == float(round_half_up(value))
+    assert ratio_value(-numerator, -denominator) == float(round_half_up(value))
 
 
 def test_value_rounds_2_of_64_to_0_0313_and_is_null_without_denominator():
