@@ -7,7 +7,7 @@ access, figures, scoring, rendering: the server's time without the network), as 
 * empty: the cache emptied before each run (the first view of a period after a restart with a local cache),
 * changed, window passed: the data version different at each run and the freshness window at 0 s (the figures
   of the period recomputed at each view; the trend's months may be up to a minute old,
-  selectors.TREND_STALE_SECONDS),
+  selectors.TREND_STALE_SECONDS; a change of dossiers: the catalogue's version, and so its kept counts, stay),
 * changed, within window: the data version different at each run, figures computed less than
   DVCTT_DASHBOARD_FRESH_SECONDS ago (a busy day with ``dvctt dashboards_warm --loop`` running),
 * warm: the figures cached under the current data version (every later view until the data changes).
@@ -18,7 +18,7 @@ Prepare a database once (the generator writes ~700 dossiers/s on this machine; `
 generated dossiers with SQL, moved by days, to reach the count faster; see prepare()), then measure:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dvctt_dash .venv/bin/python bench/bench_dashboards.py \
-        --prepare 250000 --multiply 4      # 1M; then --multiply 40 on the same database for 10M
+        --prepare 250000 --multiply 4      # 1M; then --multiply 41 on the same database for 10M
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dvctt_dash .venv/bin/python bench/bench_dashboards.py \
         [--runs 30] [--year 2026]
 """
