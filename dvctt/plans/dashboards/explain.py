@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -132,7 +132,7 @@ def explain_dossiers(*, code: str, part: str, period: Period, unit_ids: set[int]
     qs = DossierFact.objects.filter(_dossier_q(code, part, period.date_from, period.date_to))
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    return qs.values(*DOSSIER_VALUES).order_by("dossier__received_at", "dossier_id")
+    return qs.values(*DOSSIER_VALUES).order_by("dossier_id")
 
 
 # Catalogue ------------------------------------------------------------------------------------------------
@@ -209,10 +209,20 @@ def explain_pairs(*, code: str, part: str, period: Period, unit_ids: set[int] | 
 # Officials ------------------------------------------------------------------------------------------------
 
 
-def _online_applicants(period: Period) -> QuerySet[Any]:
-    return DossierFact.objects.filter(
-        online=True, s_day__gte=period.date_from, s_day__lte=period.date_to
-    ).values("applicant_id")
+def _applied_online(period: Period) -> Exists:
+    """True for an official (``national_id``) who is the applicant of an online dossier submitted in the period.
+
+    A correlated EXISTS, one probe of the facts' partial index (online, applicant_id, s_day) per official: the
+    officials of a unit are a few dozen, the online applicants of a year millions (``NOT IN`` their list took
+    2 s at 10M dossiers)."""
+    return Exists(
+        DossierFact.objects.filter(
+            applicant_id=OuterRef("national_id"),
+            online=True,
+            s_day__gte=period.date_from,
+            s_day__lte=period.date_to,
+        )
+    )
 
 
 def officials_in_post(*, period: Period, unit_ids: set[int] | None) -> QuerySet[Any]:
@@ -235,16 +245,14 @@ def _official_rows(qs: QuerySet[Any]) -> QuerySet[Any]:
 def explain_officials(*, code: str, part: str, period: Period, unit_ids: set[int] | None) -> QuerySet[Any]:
     qs = officials_in_post(period=period, unit_ids=unit_ids)
     if part == NUMERATOR:
-        qs = qs.filter(national_id__in=_online_applicants(period))
+        qs = qs.filter(_applied_online(period))
     return _official_rows(qs)
 
 
 def officials_not_using(*, period: Period, unit_ids: set[int]) -> QuerySet[Any]:
     """Officials in post on the period's last day who applied for nothing online in the period."""
     return _official_rows(
-        officials_in_post(period=period, unit_ids=unit_ids).exclude(
-            national_id__in=_online_applicants(period)
-        )
+        officials_in_post(period=period, unit_ids=unit_ids).filter(~_applied_online(period))
     )
 
 

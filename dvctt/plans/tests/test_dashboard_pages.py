@@ -216,7 +216,8 @@ OVERVIEW_CHANGED = 10 + V
 RANKING_COLD = 14 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
-EXPLAIN_WARM = 4 + V
+# session, user, the page of items; no COUNT: the figure says how many there are (views.FigurePaginator)
+EXPLAIN_WARM = 3 + V
 
 
 def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor):
@@ -431,3 +432,27 @@ def test_explain_export_is_the_whole_list_in_xlsx(client, sample, monitor):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][0] == "Mã hồ sơ"
     assert len(rows) - 4 == total == page.context["expected"]
+
+
+def test_explain_pages_walk_the_whole_list_once_in_dossier_order(client, sample, monitor):
+    # given the year's received dossiers behind the province's online rate (a figure of more than one page)
+    client.force_login(monitor)
+    url = reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+    first = client.get(url)
+    figure = first.context["figure"]["denominator"]
+    paginator = first.context["page"].paginator
+    assert figure > 50
+    # then the pages are counted from the figure, and together they hold every listed dossier once, by id
+    assert paginator.count == figure
+    codes = []
+    for number in range(1, paginator.num_pages + 1):
+        page = client.get(url + f"&trang={number}").context["page"]
+        codes += [row["dossier__code"] for row in page.object_list]
+    listing = list(first.context["listing"].rows.values_list("dossier__code", flat=True))
+    assert codes == listing
+    assert len(codes) == figure
+    ids = list(Dossier.objects.filter(code__in=codes).order_by("pk").values_list("code", flat=True))
+    assert codes == ids
+    # and a page past the end is a Vietnamese 404, not a 500
+    response = client.get(url + f"&trang={paginator.num_pages + 1}")
+    assert response.status_code == 404
