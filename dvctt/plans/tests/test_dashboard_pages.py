@@ -434,6 +434,25 @@ def test_explain_export_is_the_whole_list_in_xlsx(client, sample, monitor):
     assert len(rows) - 4 == total == page.context["expected"]
 
 
+def test_an_export_longer_than_the_limit_is_refused_with_a_message(client, sample, monitor, monkeypatch):
+    from dvctt.plans.dashboards import views
+
+    client.force_login(monitor)
+    url = reverse("dashboards:explain", args=["online_dossier_rate", "mau"]) + YEAR_2025
+    total = client.get(url).context["expected"]
+    # given a limit below the list's length
+    monkeypatch.setattr(views, "EXPORT_LIMIT", total - 1)
+    # then the export is refused in Vietnamese, naming both numbers, and nothing is written
+    response = client.get(url + "&xuat=xlsx")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "quá" in body and f"{total - 1:,}".replace(",", ".") in body
+    assert not response["Content-Type"].startswith("application/vnd.openxmlformats")
+    # and at the limit it is written
+    monkeypatch.setattr(views, "EXPORT_LIMIT", total)
+    assert client.get(url + "&xuat=xlsx")["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
 def test_explain_pages_walk_the_whole_list_once_in_dossier_order(client, sample, monitor):
     # given the year's received dossiers behind the province's online rate (a figure of more than one page)
     client.force_login(monitor)
