@@ -46,6 +46,8 @@ class DossierFact(models.Model):
                 fields=["applicant_id", "s_day"], condition=Q(online=True), name="fact_online_applicant_idx"
             ),
             models.Index(fields=["procedure_id"], name="fact_procedure_idx"),
+            # "explain this number" for a unit: its dossiers in dossier order, a page at a time
+            models.Index(fields=["unit_id", "dossier"], name="fact_unit_dossier_idx"),
             models.Index(fields=["unit_id"], condition=Q(irregular=True), name="fact_irregular_idx"),
         ]
 
