@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench messages
+.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench messages sample
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -53,6 +53,14 @@ pytest:
 messages: venv
 	DVCTT_TESTING=1 $(DVCTT) makemessages -l en --add-location=file --no-obsolete --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var --ignore=bench
 	DVCTT_TESTING=1 $(DVCTT) compilemessages -l en --ignore=.venv --ignore=.tools
+
+## Refresh the tests' copy of the province's sample (tests/data/sample) from SHARED (default ../shared)
+SHARED ?= ../shared
+sample:
+	test -d $(SHARED)/data/sample
+	rm -rf tests/data/sample
+	cp -r $(SHARED)/data/sample tests/data/sample
+	chmod -R u+w tests/data/sample
 
 bench: venv
 	$(BIN)/python -m bench

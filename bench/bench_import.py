@@ -1,6 +1,6 @@
 """Import speed: the sample folder with its dossiers multiplied to N lines (new codes), into an empty database.
 
-.venv/bin/python bench/bench_import.py [--lines 1000000] [--backend sqlite|postgresql|both] [--shared DIR]
+.venv/bin/python bench/bench_import.py [--lines 1000000] [--backend sqlite|postgresql|both] [--sample DIR]
 
 PostgreSQL uses a scratch database ``bench_dvctt_import`` (dropped and recreated) on
 postgres://postgres@127.0.0.1:5432; SQLite a temporary file. Each backend runs in its own process (Django's
@@ -25,8 +25,8 @@ PG_SERVER = os.environ.get("DVCTT_BENCH_PG", "postgres://postgres@127.0.0.1:5432
 PG_NAME = "bench_dvctt_import"
 
 
-def make_folder(shared: Path, lines: int, folder: Path) -> None:
-    source = shared / "data" / "sample" / "interchange"
+def make_folder(sample: Path, lines: int, folder: Path) -> None:
+    source = sample / "interchange"
     for name in ("agencies.jsonl", "procedures.jsonl", "officials.jsonl"):
         shutil.copy(source / name, folder / name)
     objects = [
@@ -157,14 +157,14 @@ def main() -> None:
     parser.add_argument(
         "--rebuild", action="store_true", help="also run (and time apart) the KPI rollup rebuild"
     )
-    parser.add_argument("--shared", default=os.environ.get("DVCTT_SHARED_DIR") or str(ROOT.parent / "shared"))
+    parser.add_argument("--sample", default=str(ROOT / "tests" / "data" / "sample"))
     parser.add_argument("--child")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.rebuild)
         return
     with tempfile.TemporaryDirectory() as folder:
-        make_folder(Path(args.shared), args.lines, Path(folder))
+        make_folder(Path(args.sample), args.lines, Path(folder))
         backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
         for backend in backends:
             result = run(backend, Path(folder), args.rebuild)

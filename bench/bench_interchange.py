@@ -1,6 +1,6 @@
 """Parse speed of the interchange reader: the sample's dossiers multiplied to ~1 million lines.
 
-DVCTT_TESTING=1 .venv/bin/python bench/bench_interchange.py [--lines 1000000] [--shared DIR]
+DVCTT_TESTING=1 .venv/bin/python bench/bench_interchange.py [--lines 1000000] [--sample DIR]
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--shared", default=os.environ.get("DVCTT_SHARED_DIR") or str(ROOT.parent / "shared"))
+    parser.add_argument("--sample", default=str(ROOT / "tests" / "data" / "sample"))
     args = parser.parse_args()
-    source = Path(args.shared) / "data" / "sample" / "interchange" / "dossiers.jsonl"
+    source = Path(args.sample) / "interchange" / "dossiers.jsonl"
     objects = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     with tempfile.TemporaryDirectory() as folder:

@@ -2,7 +2,7 @@
 imported with ``dvctt import``'s service into a scratch PostgreSQL database ``bench_dvctt_kpi`` (dropped and
 recreated), then: the full rollup rebuild, and ``dvctt kpi`` for the year 2025 in both unit modes.
 
-    .venv/bin/python bench/bench_kpi.py [--dossiers 1000000] [--check] [--shared DIR]
+    .venv/bin/python bench/bench_kpi.py [--dossiers 1000000] [--check] [--sample DIR]
                                         [--folder DIR] [--reuse] [--rebuilds 1] [--python-path]
 
 ``--check`` also runs the reference engine over the same folder and asserts the two objects are equal.
@@ -131,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--check", action="store_true")
-    parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--sample", default=str(ROOT / "tests" / "data" / "sample"))
     parser.add_argument("--folder")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--rebuilds", type=int, default=1)
@@ -150,7 +150,7 @@ def main() -> None:
         reuse = args.reuse and _database_has_dossiers()
         if not (folder / "dossiers.jsonl").exists() and (not reuse or args.check):
             started = time.perf_counter()
-            make_folder(Path(args.shared), args.dossiers, folder)
+            make_folder(Path(args.sample), args.dossiers, folder)
             print(f"folder of {args.dossiers} dossiers in {time.perf_counter() - started:.1f} s", flush=True)
         if not reuse:
             for sql in (f"DROP DATABASE IF EXISTS {PG_NAME}", f"CREATE DATABASE {PG_NAME}"):

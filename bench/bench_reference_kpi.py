@@ -1,7 +1,7 @@
 """Speed of the reference engine: ~1 million synthetic dossiers (in memory, on the sample's agencies and
 procedures), ``compute_kpis`` for one year in both unit modes.
 
-    DVCTT_TESTING=1 .venv/bin/python bench/bench_reference_kpi.py [--dossiers 1000000] [--shared DIR]
+    DVCTT_TESTING=1 .venv/bin/python bench/bench_reference_kpi.py [--dossiers 1000000] [--sample DIR]
 """
 
 from __future__ import annotations
@@ -78,9 +78,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=1_000_000)
-    parser.add_argument("--shared", default=os.environ.get("DVCTT_SHARED_DIR") or str(ROOT.parent / "shared"))
+    parser.add_argument("--sample", default=str(ROOT / "tests" / "data" / "sample"))
     args = parser.parse_args()
-    sample = read_folder(Path(args.shared) / "data" / "sample" / "interchange").data
+    sample = read_folder(Path(args.sample) / "interchange").data
 
     started = time.perf_counter()
     data = Interchange(

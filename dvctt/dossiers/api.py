@@ -20,6 +20,7 @@ from dvctt.common.masking import mask_id
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier, ReturnMethod
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public, dossiers_visible_to
+from dvctt.dossiers.services.core import actor_may
 from dvctt.dossiers.states import MOVES, Channel, PaymentChannel, Status, moves_from
 
 
@@ -87,7 +88,12 @@ class DossierDetailSerializer(DossierSerializer):
         fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions"]
 
     def get_allowed_actions(self, obj: Dossier) -> list[str]:
-        return [m.name for m in moves_from(obj.status)]
+        """The moves the reader may make now: the state table, then the reader's role and unit."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return [m.name for m in moves_from(obj.status) if actor_may(actor=user, move=m, dossier=obj)]
 
 
 class PublicTrackSerializer(serializers.Serializer):

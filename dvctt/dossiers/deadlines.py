@@ -38,10 +38,11 @@ def appointment_for(*, dossier: Dossier, received_at: datetime) -> Appointment:
 
 
 def paused_time(*, dossier: Dossier, until: datetime) -> timedelta:
-    """Time between supplement requests and their answers (still running ones count up to ``until``)."""
+    """Time between supplement requests and their answers (still running ones count up to ``until``); guidance
+    before receipt pauses nothing."""
     total = timedelta()
     for request in dossier.supplements.all():
-        if request.requested_at >= until:
+        if request.is_guidance or request.requested_at >= until:
             continue
         end = request.answered_at if request.answered_at and request.answered_at < until else until
         total += end - request.requested_at
@@ -51,7 +52,11 @@ def paused_time(*, dossier: Dossier, until: datetime) -> timedelta:
 def completed_pauses(*, dossier: Dossier) -> timedelta:
     """Total time of the supplement requests already answered."""
     return sum(
-        (r.answered_at - r.requested_at for r in dossier.supplements.all() if r.answered_at is not None),
+        (
+            r.answered_at - r.requested_at
+            for r in dossier.supplements.all()
+            if r.answered_at is not None and not r.is_guidance
+        ),
         timedelta(),
     )
 

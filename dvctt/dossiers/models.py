@@ -285,6 +285,13 @@ class SupplementRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id} bổ sung {self.requested_at:%d/%m/%Y}"
 
+    @property
+    def is_guidance(self) -> bool:
+        """Asked before the dossier was received: guidance to complete it (Decree 61, art. 15), not a request
+        that pauses the clock or counts towards the one request the law allows (indicators.md, late rules)."""
+        received = self.dossier.received_at
+        return received is None or self.requested_at < received
+
 
 class Extension(models.Model):
     """An apology with a new appointment, issued before the due time; both times are kept."""

@@ -52,3 +52,9 @@ def dossier_get_public(*, code: str) -> Dossier:
     if dossier is None:
         raise NotFoundError(_("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code.strip()})
     return dossier
+
+
+def dossier_obligation_amount(*, dossier: Dossier) -> int:
+    """The amount of the financial obligation the dossier waits for: that of the latest request (0: none)."""
+    event = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+    return int(event.payload.get("amount") or 0) if event else 0

@@ -114,13 +114,14 @@ MOVES: dict[str, Move] = {
             S.FINANCIAL_OBLIGATION,
             PROCESSOR,
         ),
+        # Settled only by an officer who took the payment at the counter, or by the system on a verified payment
+        # (the gateway's signed notification or a query to it): an applicant never settles their own obligation.
         _m(
             "record_payment",
             _("Ghi nhận hoàn thành nghĩa vụ tài chính"),
             [S.FINANCIAL_OBLIGATION],
             RESUME,
-            APPLICANT | ONE_STOP | PROCESSOR,
-            by_applicant=True,
+            ONE_STOP | PROCESSOR,
         ),
         _m("approve", _("Phê duyệt kết quả"), [S.PROCESSING], S.PROCESSED, DECIDER),
         _m("refuse", _("Từ chối giải quyết"), [S.PROCESSING], S.PROCESSED, DECIDER),
@@ -158,6 +159,16 @@ MOVES: dict[str, Move] = {
         _m("mark_uncollected", _("Ghi nhận không đến nhận kết quả"), [S.PROCESSED], SAME, ONE_STOP),
     ]
 }
+
+
+GUIDANCE_LABEL = _("Hướng dẫn bổ sung, hoàn thiện hồ sơ (trước khi tiếp nhận)")
+
+
+def event_label(action: str, payload: dict) -> str:
+    """The Vietnamese name of an event: its move's label; a supplement request made before receipt is guidance."""
+    if action == "request_supplement" and payload.get("guidance"):
+        return str(GUIDANCE_LABEL)
+    return str(MOVES[action].label) if action in MOVES else action
 
 
 def transition_check(*, move: str, status: int | None) -> Move:

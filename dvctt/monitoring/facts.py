@@ -4,7 +4,8 @@ Every indicator of spec/indicators.md asks of a dossier only whether a few momen
 or inside the period. Period bounds are local midnights, so "t < to + 1 day 00:00" is "local date of t ≤ to":
 a dossier reduces to a handful of local dates and flags, computed once here and recomputed when it changes.
 
-The one rule that is not about a single moment is lateness (rules 1–5). :func:`late_threshold` turns it into
+The one rule that is not about a single moment is lateness (rules 1–5), which judges only the supplement requests
+asked at or after receipt (:func:`supplement_requests`). :func:`late_threshold` turns it into
 one: a moment ``L`` such that a dossier of P judged at time J is late exactly when J > L. Proof (at most one
 supplement request, ``q`` asked, ``a`` answered or none; more than one request is rule 1, L = −∞; no
 appointment ``due`` is rule 2, L = +∞). With f(J) = judging time − paused time after rules 3–4:
@@ -48,12 +49,23 @@ def local_day(moment: datetime | None) -> date | None:
     return None if moment is None else moment.astimezone(LOCAL).date()
 
 
+def supplement_requests(
+    *, received_at: datetime | None, supplements: Sequence[tuple[datetime, datetime | None]]
+) -> list[tuple[datetime, datetime | None]]:
+    """The supplement requests the late rules judge: those asked at or after receipt. One asked before receipt is
+    guidance given before the dossier was accepted (Decree 61, art. 15): it starts no clock (indicators.md)."""
+    if received_at is None:
+        return []
+    return [s for s in supplements if s[0] >= received_at]
+
+
 def late_threshold(
     *, due_at: datetime | None, supplements: Sequence[tuple[datetime, datetime | None]]
 ) -> tuple[bool, datetime | None]:
     """``(always, L)``: late whenever in P (rule 1) when ``always``; else late ⇔ judging time > L, L None = +∞.
 
-    ``supplements``: (requested_at, answered_at or None) of every request. Proof in the module docstring.
+    ``supplements``: (requested_at, answered_at or None) of every request judged (:func:`supplement_requests`).
+    Proof in the module docstring.
     """
     if len(supplements) > 1:
         return True, None
@@ -170,7 +182,9 @@ def fact_build(
     """The fact of one counted dossier (the caller has checked :func:`is_counted`)."""
     end = (ended_at or returned_at) if status in ENDING_STATUSES else None
     completed = ended_at if status in COMPLETED_STATUSES else None
-    always, threshold = late_threshold(due_at=due_at, supplements=supplements)
+    always, threshold = late_threshold(
+        due_at=due_at, supplements=supplement_requests(received_at=received_at, supplements=supplements)
+    )
     if always:
         l_day: date | None = ALWAYS
         late_at_end = True
@@ -240,8 +254,10 @@ def facts_select_sql(*, dossiers: str, supplements: str, versions: str, time_zon
     lowest, highest = "'0001-01-01 00:00:00+00'::timestamptz", "'9999-12-31 23:59:59.999999+00'::timestamptz"
     sql = f"""
 WITH sup AS (
-    SELECT dossier_id, count(*) AS n, min(requested_at) AS q, min(answered_at) AS a
-    FROM {supplements} GROUP BY dossier_id
+    SELECT x.dossier_id, count(*) AS n, min(x.requested_at) AS q, min(x.answered_at) AS a
+    FROM {supplements} x JOIN {dossiers} dd ON dd.id = x.dossier_id
+    WHERE x.requested_at >= dd.received_at
+    GROUP BY x.dossier_id
 ), ver AS (
     SELECT procedure_id, valid_from,
         lead(valid_from) OVER (PARTITION BY procedure_id ORDER BY valid_from) AS next_from,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from dvctt.integrations.interchange.records import Agency, Dossier, Official, ProcedureVersion
+from dvctt.integrations.interchange.records import Agency, Dossier, Official, ProcedureVersion, Supplement
 
 from .indicators import CODES, index_config
 
@@ -163,9 +163,18 @@ def satisfaction(late: int, to_process: int, complaints: int, received: int) -> 
     return float(round_half_up(max(Fraction(0), value)))
 
 
+def supplement_requests(dossier: Dossier) -> list[Supplement]:
+    """The entries of ``DanhSachHoSoBoSung`` asked at or after ``NgayTiepNhan``: an entry asked before receipt is
+    guidance given before the dossier was accepted (Decree 61, art. 15), which every late rule ignores."""
+    received = dossier.received_at
+    if received is None:
+        return []
+    return [s for s in dossier.supplements or () if s.requested_at is not None and s.requested_at >= received]
+
+
 def is_late(dossier: Dossier, ended_at: datetime | None, period_end: datetime) -> bool:
     """The late rules 1–5 of indicators.md for a dossier of P (``ended_at``: its end, or None)."""
-    supplements = dossier.supplements or ()
+    supplements = supplement_requests(dossier)
     if len(supplements) > 1:  # rule 1
         return True
     due = dossier.due_at

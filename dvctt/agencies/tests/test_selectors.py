@@ -1,6 +1,5 @@
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,11 @@ from dvctt.agencies.selectors import (
     units_in_force,
 )
 from dvctt.agencies.services import unit_create
+from dvctt.common.tests.sample import SAMPLE_DIR
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path("/work/shared/data/sample/interchange/agencies.jsonl")
+SAMPLE = SAMPLE_DIR / "interchange" / "agencies.jsonl"
 
 
 def make(code, *, valid_from=date(2000, 1, 1), **kwargs):
@@ -113,9 +113,7 @@ def test_heir_map_on_the_shared_sample_matches_current_units_of_expected_kpi():
             Unit.objects.filter(code=row["MaDonVi"]).update(
                 successor=Unit.objects.get(code=row["MaDonViKeThua"])
             )
-    expected = json.loads(
-        Path("/work/shared/data/sample/expected/kpi_2025-01-01_2025-12-31_current.json").read_text()
-    )
+    expected = json.loads((SAMPLE_DIR / "expected" / "kpi_2025-01-01_2025-12-31_current.json").read_text())
     heirs = unit_heir_map()
     # then every heir is a unit of the folded output, and the two-step chain lands on the new commune
     assert set(heirs.values()) == set(expected["units"])

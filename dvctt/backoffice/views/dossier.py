@@ -22,7 +22,7 @@ from dvctt.dossiers import deadlines
 from dvctt.dossiers import selectors_inbox as inbox
 from dvctt.dossiers.models import Dossier, DossierFile
 from dvctt.dossiers.selectors import dossier_get_for_user
-from dvctt.dossiers.states import MOVES, Status
+from dvctt.dossiers.states import MOVES, Status, event_label
 
 
 def _dossier(user: User, code: str) -> Dossier:
@@ -72,7 +72,7 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
         "events": [
             {
                 "event": e,
-                "label": MOVES[e.action].label if e.action in MOVES else e.action,
+                "label": event_label(e.action, e.payload),
                 "note": _event_note(e.payload),
             }
             for e in events

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -22,20 +21,16 @@ from dvctt.calendar.deadlines import (
     working_seconds_between,
 )
 from dvctt.calendar.tests.conftest import build_snapshot
+from dvctt.common.tests.sample import SAMPLE_DIR
 
-CASES_FILE = Path("/work/shared/data/sample/due_cases.jsonl")
-CASES = (
-    [json.loads(line) for line in CASES_FILE.read_text().splitlines() if line.strip()]
-    if CASES_FILE.exists()
-    else []
-)
+CASES_FILE = SAMPLE_DIR / "due_cases.jsonl"
+CASES = [json.loads(line) for line in CASES_FILE.read_text().splitlines() if line.strip()]
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
-@pytest.mark.skipif(not CASES, reason="shared sample due_cases.jsonl not on this machine")
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['received']}+{c['limit']}{c['unit']}")
 def test_sample_due_cases(case, calendar_snapshot):
     # given the seeded 2023–2026 calendar, when the due time is computed, then it matches the sample

@@ -7,8 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dvctt.accounts.models import User
-from dvctt.common.errors import AccessDenied, DomainError, NotFoundError
+from dvctt.common.errors import DomainError, NotFoundError
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.services.core import announce_on_commit, event_append, now_or
 from dvctt.dossiers.states import PaymentChannel
@@ -17,13 +16,13 @@ from dvctt.dossiers.states import PaymentChannel
 def dossier_pay_fees(
     *,
     dossier_id: int,
-    actor: User | None,
     amount: int,
     reference: str,
     channel: int = PaymentChannel.PROVINCIAL_GATEWAY,
     at: datetime | None = None,
 ) -> Dossier:
-    """Record that the dossier's fees were paid online. ``actor`` None: the gateway's confirmation.
+    """Record that the dossier's fees were paid online, on the gateway's verified confirmation only (its signed
+    notification or a query to it): no person, applicant or officer, can mark fees paid.
 
     Locks the row. Idempotent: a dossier already paid is returned unchanged (no second event). The amount
     must be the dossier's fee total, so a payment for another amount never marks the fees paid.
@@ -35,10 +34,6 @@ def dossier_pay_fees(
         dossier = Dossier.objects.select_for_update().filter(pk=dossier_id).first()
         if dossier is None:
             raise NotFoundError(_("Không tìm thấy hồ sơ."))
-        if actor is not None and dossier.applicant_id != actor.pk:
-            raise AccessDenied(
-                _("Chỉ chủ hồ sơ được thanh toán phí, lệ phí của hồ sơ %(code)s.") % {"code": dossier.code}
-            )
         if dossier.paid_online != PaymentChannel.NONE:
             return dossier
         if amount != dossier.fee_total or amount <= 0:
@@ -54,7 +49,7 @@ def dossier_pay_fees(
             dossier=dossier,
             action="pay_fees",
             from_status=dossier.status,
-            actor=actor,
+            actor=None,
             at=moment,
             payload={"amount": amount, "channel": int(channel), "reference": reference},
         )

@@ -20,6 +20,7 @@ from dvctt.common.errors import AccessDenied, ConflictError, DomainError
 from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import Dossier, DossierFile, Extension, Outcome, ReturnMethod, SupplementRequest
 from dvctt.dossiers.numbering import dossier_code_next
+from dvctt.dossiers.selectors import dossier_obligation_amount
 from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
 from dvctt.dossiers.states import PaymentChannel, Status
 
@@ -80,12 +81,16 @@ def dossier_request_supplement(
 ) -> Dossier:
     """Ask, in writing, for more papers. The clock pauses until the supplement arrives.
 
-    The law allows one request; a second one needs a reason and makes the dossier count as late.
+    The law allows one request; a second one needs a reason and makes the dossier count as late. Before receipt
+    (status 1) it is guidance to complete the dossier (Decree 61, art. 15): no clock runs yet, so it pauses
+    nothing and is no request in that count.
     """
     content = _required_text(content, "content", _("nội dung yêu cầu bổ sung"))
 
     def check(dossier: Dossier) -> None:
-        if dossier.supplements.exists() and not second_request_reason.strip():
+        received = dossier.received_at
+        earlier = received is not None and dossier.supplements.filter(requested_at__gte=received).exists()
+        if earlier and not second_request_reason.strip():
             raise ConflictError(
                 _(
                     "Hồ sơ %(code)s đã được yêu cầu bổ sung một lần. Yêu cầu lần hai phải ghi rõ lý do "
@@ -105,6 +110,8 @@ def dossier_request_supplement(
         )
         change.set(dossier, resume_status=dossier.status)
         change.payload.update(content=content, deadline=deadline.isoformat() if deadline else None)
+        if dossier.received_at is None:
+            change.payload["guidance"] = True
         if second_request_reason.strip():
             change.payload["second_request_reason"] = second_request_reason.strip()
 
@@ -329,12 +336,40 @@ def dossier_record_payment(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """The financial obligation is met (at the counter, or confirmed by a payment gateway); the clock resumes."""
+    """The financial obligation is met; the clock resumes.
+
+    ``actor`` an officer: the payment was taken at the counter (``channel`` NONE; an officer cannot vouch for an
+    online payment). ``actor`` None: the system, on a payment the gateway confirmed (signed notification or
+    query). Either way the amount must be the one asked. Applicants cannot make this move (state table).
+    """
+
+    def check(dossier: Dossier) -> None:
+        if actor is not None and channel != PaymentChannel.NONE:
+            raise DomainError(
+                _(
+                    "Cán bộ chỉ ghi nhận khoản nộp tại quầy; thanh toán trực tuyến do cổng thanh toán xác nhận."
+                ),
+                code="invalid_channel",
+                fields={"payment_channel": [_("Kênh thanh toán không hợp lệ.")]},
+            )
+        due = dossier_obligation_amount(dossier=dossier)
+        if amount != due:
+            raise DomainError(
+                _("Số tiền %(amount)s đồng không khớp nghĩa vụ tài chính của hồ sơ %(code)s (%(due)s đồng).")
+                % {"amount": amount, "code": dossier.code, "due": due},
+                code="amount_mismatch",
+                fields={"amount": [_("Số tiền không khớp.")]},
+            )
 
     def body(dossier: Dossier, change: Change) -> None:
         if channel != PaymentChannel.NONE:
             change.set(dossier, paid_online=channel)
-        change.payload.update(amount=amount, channel=int(channel), reference=reference)
+        change.payload.update(
+            amount=amount,
+            channel=int(channel),
+            reference=reference,
+            method="counter" if actor is not None else "gateway",
+        )
 
     return transition_apply(
         dossier_id=dossier_id,
@@ -343,6 +378,7 @@ def dossier_record_payment(
         body=body,
         at=at,
         expected_version=expected_version,
+        extra_checks=[check],
     )
 
 

@@ -35,7 +35,9 @@ class TestSubmitOverHttp:
         assert body["code"].startswith("000.00.12.H38-")
         assert body["status"] == Status.NEW
         assert body["events"][0]["action"] == "submit"
-        assert "receive" in body["allowed_actions"]
+        # the reader's own moves: the applicant may withdraw, not receive
+        assert "request_withdrawal" in body["allowed_actions"]
+        assert "receive" not in body["allowed_actions"]
 
     def test_retry_with_the_same_client_key_makes_one_dossier(self, procedure, citizen):
         client = client_for(citizen)
@@ -135,3 +137,59 @@ class TestReadOverHttp:
     def test_schema_lists_the_dossier_endpoints(self, db):
         schema = APIClient().get("/api/v1/schema/?format=json").json()
         assert "/api/v1/dossiers/{code}/actions/{action}/" in schema["paths"]
+
+
+@pytest.mark.django_db
+class TestFinancialObligationOverHttp:
+    """Only a verified payment or an officer at the counter settles an obligation, and only for the amount due."""
+
+    @pytest.fixture
+    def obligation(self, processing, specialist):
+        from dvctt.dossiers import services
+
+        return services.dossier_request_financial_obligation(
+            dossier_id=processing.pk, actor=specialist, amount=50000, content="Lệ phí trước bạ"
+        )
+
+    def _record(self, user, dossier, **body):
+        return client_for(user).post(
+            f"/api/v1/dossiers/{dossier.code}/actions/record_payment/", body, format="json"
+        )
+
+    def _unchanged(self, dossier) -> None:
+        before = (dossier.status, dossier.version, dossier.paid_online, dossier.events.count())
+        dossier.refresh_from_db()
+        assert (dossier.status, dossier.version, dossier.paid_online, dossier.events.count()) == before
+
+    def test_the_applicant_cannot_mark_the_obligation_paid(self, obligation, citizen):
+        # given a dossier waiting for its applicant's payment of 50,000 đ
+        assert obligation.applicant == citizen and obligation.status == Status.FINANCIAL_OBLIGATION
+        # when the applicant claims a payment through the gateway, of any amount or the right one
+        for amount in (1, 50000):
+            response = self._record(citizen, obligation, amount=amount, payment_channel=2)
+            # then it is refused and nothing moves
+            assert response.status_code == 403, response.content
+            self._unchanged(obligation)
+        assert (
+            "record_payment"
+            not in client_for(citizen).get(f"/api/v1/dossiers/{obligation.code}/").json()["allowed_actions"]
+        )
+
+    def test_an_officer_records_only_a_counter_payment_of_the_amount_due(self, obligation, one_stop):
+        # an officer cannot vouch for an online payment
+        response = self._record(one_stop, obligation, amount=50000, payment_channel=2)
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "invalid_channel"
+        self._unchanged(obligation)
+        # nor settle another amount
+        response = self._record(one_stop, obligation, amount=49999)
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "amount_mismatch"
+        self._unchanged(obligation)
+        # the amount due, taken at the counter, resumes processing and says how it was paid
+        response = self._record(one_stop, obligation, amount=50000)
+        assert response.status_code == 200, response.content
+        obligation.refresh_from_db()
+        assert obligation.status == Status.PROCESSING and obligation.paid_online == 0
+        event = obligation.events.get(action="record_payment")
+        assert event.payload["method"] == "counter" and event.actor == one_stop

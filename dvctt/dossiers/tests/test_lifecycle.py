@@ -246,6 +246,41 @@ class TestSupplement:
         )
         assert dossier.supplements.count() == 2
 
+    def test_request_before_receipt_is_guidance_that_pauses_nothing(
+        self, submitted, one_stop, specialist, citizen
+    ):
+        # given an online dossier guided at intake (status 1), answered, then received
+        services.dossier_request_supplement(
+            dossier_id=submitted.pk, actor=one_stop, content="Thiếu tờ khai", at=vn(2025, 3, 3, 9)
+        )
+        services.dossier_answer_supplement(dossier_id=submitted.pk, actor=citizen, at=vn(2025, 3, 3, 14))
+        dossier = services.dossier_receive(dossier_id=submitted.pk, actor=one_stop, at=vn(2025, 3, 3, 15))
+        guidance = dossier.supplements.get()
+        # then it is shown as guidance, its event says so, and it moved no appointment
+        assert guidance.is_guidance
+        event = dossier.events.get(action="request_supplement")
+        assert event.payload["guidance"] is True
+        from dvctt.dossiers.deadlines import completed_pauses, paused_time
+        from dvctt.dossiers.states import event_label
+
+        assert (
+            event_label(event.action, event.payload)
+            == "Hướng dẫn bổ sung, hoàn thiện hồ sơ (trước khi tiếp nhận)"
+        )
+        assert completed_pauses(dossier=dossier) == timedelta(0)
+        assert paused_time(dossier=dossier, until=vn(2025, 3, 10)) == timedelta(0)
+        assert dossier.effective_due_at == dossier.due_at
+        # and the first request after receipt is the first request: no second-request reason is asked
+        dossier = services.dossier_forward(
+            dossier_id=dossier.pk, actor=one_stop, assignee=specialist, at=vn(2025, 3, 3, 16)
+        )
+        dossier = services.dossier_request_supplement(
+            dossier_id=dossier.pk, actor=specialist, content="Bổ sung bản sao", at=vn(2025, 3, 4, 9)
+        )
+        request = dossier.supplements.order_by("requested_at").last()
+        assert not request.is_guidance
+        assert "guidance" not in dossier.events.filter(action="request_supplement").last().payload
+
     def test_supplement_at_intake_expiring_means_not_accepted(self, submitted, one_stop):
         services.dossier_request_supplement(
             dossier_id=submitted.pk,
@@ -306,10 +341,23 @@ class TestProcessing:
             dossier_id=processing.pk, actor=specialist, amount=50000, content="Lệ phí trước bạ"
         )
         assert dossier.status == Status.FINANCIAL_OBLIGATION
+        # the applicant cannot settle it, whatever the amount or channel
+        before = snapshot(dossier)
+        with pytest.raises(AccessDenied):
+            services.dossier_record_payment(
+                dossier_id=dossier.pk, actor=citizen, amount=50000, channel=PaymentChannel.PROVINCIAL_GATEWAY
+            )
+        assert snapshot(dossier) == before
+        # the system does, on the gateway's verified confirmation of the amount due
+        with pytest.raises(DomainError):
+            services.dossier_record_payment(
+                dossier_id=dossier.pk, actor=None, amount=5000, channel=PaymentChannel.PROVINCIAL_GATEWAY
+            )
         dossier = services.dossier_record_payment(
-            dossier_id=dossier.pk, actor=citizen, amount=50000, channel=PaymentChannel.PROVINCIAL_GATEWAY
+            dossier_id=dossier.pk, actor=None, amount=50000, channel=PaymentChannel.PROVINCIAL_GATEWAY
         )
         assert (dossier.status, dossier.paid_online) == (Status.PROCESSING, PaymentChannel.PROVINCIAL_GATEWAY)
+        assert dossier.events.get(action="record_payment").payload["method"] == "gateway"
 
     def test_stop(self, processing, leader):
         dossier = services.dossier_stop(

@@ -370,6 +370,8 @@ class DossierText:
                     answered_cell = self._time(answered)
                     if answered_cell is None or answered < requested:
                         return None
+                if answered is not None and received is not None and requested >= received:
+                    # guidance before receipt (requested < received) pauses nothing
                     paused += datetime.fromisoformat(
                         f"{answered[:8]}T{answered[8:]}"
                     ) - datetime.fromisoformat(f"{requested[:8]}T{requested[8:]}")

@@ -69,11 +69,17 @@ MAX_TOTAL = 10**15
 
 
 def effective_due_at(due_at: Any, d: DossierRecord) -> Any:
-    """The appointment moved by the answered supplement requests (see Dossier.effective_due_at)."""
+    """The appointment moved by the answered supplement requests (see Dossier.effective_due_at); guidance asked
+    before receipt pauses nothing."""
     if due_at is None:
         return None
+    received = d.received_at
     paused = sum(
-        (s.completed_at - s.requested_at for s in d.supplements or () if s.requested_at and s.completed_at),
+        (
+            s.completed_at - s.requested_at
+            for s in d.supplements or ()
+            if s.requested_at and s.completed_at and received is not None and s.requested_at >= received
+        ),
         timedelta(),
     )
     return due_at + paused

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import User
 from dvctt.common.errors import AccessDenied, ConflictError, DomainError
-from dvctt.dossiers.selectors import dossier_get_for_user
+from dvctt.dossiers.selectors import dossier_get_for_user, dossier_obligation_amount
 from dvctt.dossiers.states import ENDING_STATUSES, PaymentChannel, Status
 from dvctt.integrations.payments.client import GatewayClient, PaymentRefused, PaymentRequest
 from dvctt.integrations.payments.models import (
@@ -30,11 +30,6 @@ def _order_id() -> str:
     return f"TT{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
 
 
-def _obligation_amount(dossier) -> int:
-    event = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
-    return int(event.payload.get("amount") or 0) if event else 0
-
-
 def payment_amount_due(*, dossier, purpose: str) -> int:
     """What the applicant has to pay now for ``purpose`` (0: nothing)."""
     if purpose == PaymentPurpose.FEES:
@@ -43,7 +38,7 @@ def payment_amount_due(*, dossier, purpose: str) -> int:
         return int(dossier.fee_total)
     if dossier.status != Status.FINANCIAL_OBLIGATION:
         return 0
-    return _obligation_amount(dossier)
+    return dossier_obligation_amount(dossier=dossier)
 
 
 def payment_start(
@@ -126,7 +121,6 @@ def _apply(params: Mapping[str, str], client: GatewayClient, now: float | None) 
             if payment.purpose == PaymentPurpose.FEES:
                 dossier_pay_fees(
                     dossier_id=payment.dossier_id,
-                    actor=None,
                     amount=payment.amount,
                     reference=payment.order_id,
                 )

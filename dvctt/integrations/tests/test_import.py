@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,13 +17,13 @@ from django.db import transaction
 from dvctt.accounts.models import Official
 from dvctt.agencies.models import Unit
 from dvctt.catalog.models import ProcedureVersion
+from dvctt.common.tests.sample import SAMPLE_DIR
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from dvctt.integrations.exporter import interchange_export
 from dvctt.integrations.importer import interchange_import
 from dvctt.integrations.interchange import read_folder
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-SAMPLE = Path(os.environ.get("DVCTT_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "data" / "sample"
+SAMPLE = SAMPLE_DIR
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 AGENCIES = [
@@ -256,6 +255,24 @@ def test_derived_fields_of_a_dossier(tmp_path: Path):
     assert d1.files.get().url == " /kq/1.pdf "
     assert Unit.objects.get(code="H1").successor == Unit.objects.get(code="S1")
     assert Official.objects.get().unit.code == "S1"
+
+
+@pytest.mark.django_db
+def test_guidance_before_receipt_moves_no_appointment_and_is_kept(tmp_path: Path):
+    # given a dossier guided before its receipt (02/01 09:00) and asked once after it, both answered
+    entries = [
+        {"NgayYeuCau": "20250101150000", "NgayBoSung": "20250102083000"},
+        {"NgayYeuCau": "20250102100000", "NgayBoSung": "20250103100000"},
+    ]
+    interchange_import(folder=small(tmp_path / "in", [dossier("D1", DanhSachHoSoBoSung=entries)]))
+    d1 = Dossier.objects.get(code="D1")
+    # then only the request after receipt moves the effective appointment (one day), and both entries are kept
+    assert d1.effective_due_at - d1.due_at == timedelta(days=1)
+    kept = list(d1.supplements.order_by("requested_at"))
+    assert [s.is_guidance for s in kept] == [True, False]
+    call_command("export", str(tmp_path / "out"))
+    line = json.loads((tmp_path / "out" / "dossiers.jsonl").read_text().splitlines()[0])
+    assert line["DanhSachHoSoBoSung"] == entries
 
 
 @pytest.mark.django_db

@@ -50,6 +50,13 @@ EDGE_LINES: list[dict[str, Any]] = [
     dossier(
         "E15", TrangThaiHoSo=7, KenhThucHien=3, LoaiDoiTuong=2, SoDinhDanhChuHoSo="", ChuHoSo="%s %d {0}"
     ),
+    dossier(  # guidance before receipt (answered), then a request after it
+        "E16",
+        DanhSachHoSoBoSung=[
+            {"NgayYeuCau": "20250101150000", "NgayBoSung": "20250102083000"},
+            {"NgayYeuCau": "20250102100000", "NgayBoSung": "20250103100000"},
+        ],
+    ),
     # refused (both paths): the fast path must decline them
     dossier("B1", NgayTiepNhan="20250230090000"),
     dossier("B2", NgayTiepNhan="20250102240000"),
@@ -153,7 +160,7 @@ def test_fast_rows_equal_the_general_rows_and_refused_lines_are_declined(tmp_pat
             assert_same(fast, general, builder, line_no)
     accepted = [line["MaHoSo"] for line, fast, *_ in both_paths(tmp_path / "again", EDGE_LINES) if fast]
     # and every valid line here does take the fast path
-    assert accepted == [f"E{i}" for i in range(1, 16)]
+    assert accepted == [f"E{i}" for i in range(1, 17)]
 
 
 @pytest.mark.django_db
@@ -214,8 +221,8 @@ def schema() -> list[tuple]:
 @postgresql_only
 @pytest.mark.django_db
 def test_worker_and_first_load_give_the_general_paths_database(tmp_path: Path, monkeypatch):
-    lines = [line for line in EDGE_LINES if line["MaHoSo"].startswith("E")][:-1]
-    lines.append(dossier("E16", HoSoCha="E1"))
+    lines = [line for line in EDGE_LINES if line["MaHoSo"].startswith("E")][:-1]  # not the duplicate E1
+    lines.append(dossier("E17", HoSoCha="E1"))
     folder = small(tmp_path / "in", lines)
     before = schema()
     # Given the general path's result (every line declined by the fast path)
@@ -292,8 +299,8 @@ def _several_workers(monkeypatch, workers: int = 3) -> None:
 @postgresql_only
 @pytest.mark.django_db
 def test_several_workers_give_the_one_workers_database_with_ids_in_file_order(tmp_path: Path, monkeypatch):
-    lines = [line for line in EDGE_LINES if line["MaHoSo"].startswith("E")][:-1]
-    lines.append(dossier("E16", HoSoCha="E1"))
+    lines = [line for line in EDGE_LINES if line["MaHoSo"].startswith("E")][:-1]  # not the duplicate E1
+    lines.append(dossier("E17", HoSoCha="E1"))
     folder = small(tmp_path / "in", lines)
     # given the database one worker builds
     monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
+from dvctt.common.tests.sample import SAMPLE_DIR
 from dvctt.integrations.interchange import (
     Agency,
     Dossier,
@@ -25,8 +24,7 @@ from dvctt.integrations.interchange import (
     write_records,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-SAMPLE = Path(os.environ.get("DVCTT_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "data" / "sample"
+SAMPLE = SAMPLE_DIR
 
 DOSSIER = {
     "MaHoSo": "U1-250101-0001",

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dvctt.integrations.interchange.records import Dossier, Supplement
-from dvctt.monitoring.facts import late_threshold
+from dvctt.monitoring.facts import late_threshold, supplement_requests
 from dvctt.monitoring.kpi import cover
 from dvctt.monitoring.reference import is_late
 
@@ -29,19 +29,26 @@ def _supplements(draw):
     return out
 
 
-@given(due=st.none() | _times, supplements=_supplements(), judged=st.lists(_times, min_size=1, max_size=6))
-def test_late_iff_the_judging_time_passes_the_threshold(due, supplements, judged):
-    # given a dossier's appointment and supplement requests, and its threshold
+@given(
+    due=st.none() | _times,
+    received=_times,
+    supplements=_supplements(),
+    judged=st.lists(_times, min_size=1, max_size=6),
+)
+def test_late_iff_the_judging_time_passes_the_threshold(due, received, supplements, judged):
+    # given a dossier's receipt, appointment and supplement entries (some maybe guidance before receipt)
     record = Dossier(
         code="X",
         procedure_code="T",
         unit_code="U",
         channel=1,
         status=4,
+        received_at=received,
         due_at=due,
         supplements=tuple(Supplement(requested_at=q, completed_at=a) for q, a in supplements),
     )
-    always, threshold = late_threshold(due_at=due, supplements=supplements)
+    requests = supplement_requests(received_at=received, supplements=supplements)
+    always, threshold = late_threshold(due_at=due, supplements=requests)
     for moment in judged:
         # when it is judged at any time (as an end inside the period, or as the period end)
         as_end = is_late(record, moment, moment + timedelta(days=1))

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from dvctt.common.tests.sample import sample_dir
 from dvctt.integrations.importer import interchange_import
 from dvctt.monitoring.kpi import kpi_compute, official_model
-from dvctt.monitoring.tests.test_reference_sample import _differences, expected_files, sample_dir
+from dvctt.monitoring.tests.test_reference_sample import _differences, expected_files
 
 
 @pytest.fixture

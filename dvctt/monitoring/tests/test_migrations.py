@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from dvctt.common.tests.sample import sample_dir
 from dvctt.integrations.importer import interchange_import
 from dvctt.monitoring.models import Grain, KpiCount, KpiSpanCount, KpiUnitCount
 from dvctt.monitoring.rollups import PAIR_METRICS, rollups_rebuild
 from dvctt.monitoring.tests.rows import rollup_rows
-from dvctt.monitoring.tests.test_reference_sample import sample_dir
 
 BEFORE = [("monitoring", "0002_pair_years")]
 AFTER = [("monitoring", "0004_unit_counts_span_grains_data")]

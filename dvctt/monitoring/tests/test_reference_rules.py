@@ -330,10 +330,51 @@ def test_late_rule_3_supplement_waiting_at_judging_time_moves_it_to_the_request(
 
 def test_late_rule_4_and_5_paused_time_is_deducted():
     due = datetime(2025, 1, 20, 12, 0, 0)
-    pause = (Supplement(requested_at=datetime(2025, 1, 10), completed_at=datetime(2025, 1, 15)),)
+    pause = (Supplement(requested_at=datetime(2025, 1, 10, 12), completed_at=datetime(2025, 1, 15, 12)),)
     # ended 5 days after due, paused exactly 5 days: not late; one second more: late
     assert not is_late(dossier(due_at=due, supplements=pause), datetime(2025, 1, 25, 12, 0, 0), PERIOD_END)
     assert is_late(dossier(due_at=due, supplements=pause), datetime(2025, 1, 25, 12, 0, 1), PERIOD_END)
+
+
+def test_guidance_before_receipt_is_no_supplement_request():
+    # given a dossier received on 10/01 09:00 whose applicant was guided twice before it was accepted
+    due = datetime(2025, 1, 20, 12, 0, 0)
+    guidance = (
+        Supplement(requested_at=datetime(2025, 1, 5), completed_at=datetime(2025, 1, 9)),
+        Supplement(requested_at=datetime(2025, 1, 9, 8), completed_at=datetime(2025, 1, 10, 8, 59, 59)),
+    )
+    # then two entries make no "more than one request" (rule 1), and the four days of guidance pause nothing
+    assert not is_late(dossier(due_at=due, supplements=guidance), datetime(2025, 1, 20, 12), PERIOD_END)
+    assert is_late(dossier(due_at=due, supplements=guidance), datetime(2025, 1, 20, 12, 0, 1), PERIOD_END)
+    # and with one real request after receipt, only that request's pause is deducted and it is not rule 1
+    asked = Supplement(requested_at=datetime(2025, 1, 10, 9), completed_at=datetime(2025, 1, 11, 9))
+    both = (*guidance, asked)
+    assert not is_late(dossier(due_at=due, supplements=both), datetime(2025, 1, 21, 12), PERIOD_END)
+    assert is_late(dossier(due_at=due, supplements=both), datetime(2025, 1, 21, 12, 0, 1), PERIOD_END)
+    # and guidance still waiting at the judging time does not move it to the request
+    waiting = (Supplement(requested_at=datetime(2025, 1, 9), completed_at=None),)
+    assert is_late(dossier(due_at=due, supplements=waiting), None, PERIOD_END)
+    # an entry asked at the very second of receipt is a request (at or after NgayTiepNhan)
+    at_receipt = (Supplement(requested_at=datetime(2025, 1, 10, 9), completed_at=None),)
+    assert not is_late(dossier(due_at=due, supplements=at_receipt), None, PERIOD_END)
+
+
+def test_guidance_before_receipt_moves_no_indicator():
+    # given the same dossier with and without guidance entries before its receipt
+    due = datetime(2025, 1, 11, 12)
+    plain = dossier(due_at=due, processing_ended_at=datetime(2025, 1, 12), status=9)
+    guided = dossier(
+        due_at=due,
+        processing_ended_at=datetime(2025, 1, 12),
+        status=9,
+        supplements=(
+            Supplement(requested_at=datetime(2025, 1, 2), completed_at=datetime(2025, 1, 8)),
+            Supplement(requested_at=datetime(2025, 1, 8, 10), completed_at=datetime(2025, 1, 9)),
+        ),
+    )
+    # then every figure is the same (late both: the pause of guidance does not excuse the day over)
+    assert kpis([guided]) == kpis([plain])
+    assert figure(kpis([guided]), "on_time_rate") == (0, 1, 0.0)
 
 
 def test_on_time_and_satisfaction_from_late_and_complaints():

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from dvctt.common.tests.sample import sample_dir
 from dvctt.integrations.interchange import check_references, read_folder
 from dvctt.monitoring.reference import compute_kpis
-
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-
-
-def sample_dir() -> Path:
-    shared = Path(os.environ.get("DVCTT_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
-    return shared / "data" / "sample"
 
 
 def expected_files() -> list[Path]:
     folder = sample_dir() / "expected"
     # An absent folder must fail, not skip: the comparison is the point of this module.
-    assert folder.is_dir(), f"shared sample not found at {folder} (set DVCTT_SHARED_DIR)"
+    assert folder.is_dir(), f"sample not found at {folder}"
     files = sorted(folder.glob("kpi_*_*_*.json"))
     assert len(files) == 6, files
     return files

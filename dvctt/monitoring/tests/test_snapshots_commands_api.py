@@ -13,13 +13,14 @@ from django.core.management import CommandError, call_command
 from dvctt.accounts.models import Role, User
 from dvctt.agencies.models import Unit
 from dvctt.common.errors import ConflictError
+from dvctt.common.tests.sample import sample_dir
 from dvctt.dossiers.models import Dossier, SyncState
 from dvctt.integrations.interchange import read_folder
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild
 from dvctt.monitoring.snapshots import kpi_compare_with_snapshot, kpi_snapshot_freeze
 from dvctt.monitoring.tests.loader import load_records
-from dvctt.monitoring.tests.test_reference_sample import expected_files, sample_dir
+from dvctt.monitoring.tests.test_reference_sample import expected_files
 
 MARCH = {"date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31)}
 

@@ -11,13 +11,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from dvctt.agencies.models import Unit
+from dvctt.common.tests.sample import sample_dir
 from dvctt.integrations.interchange import read_folder
 from dvctt.monitoring.indicators import CODES
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.reference import round_half_up
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
-from dvctt.monitoring.tests.test_reference_sample import sample_dir
 from dvctt.plans.dashboards import explain
 from dvctt.plans.dashboards.periods import custom_period
 from dvctt.plans.dashboards.selectors import folded_unit_ids

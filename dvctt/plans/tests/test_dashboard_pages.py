@@ -21,6 +21,7 @@ from dvctt.accounts.models import Official, Role, User
 from dvctt.agencies.models import Unit
 from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
+from dvctt.common.tests.sample import sample_dir
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Channel
 from dvctt.integrations.interchange import read_folder
@@ -28,7 +29,6 @@ from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
-from dvctt.monitoring.tests.test_reference_sample import sample_dir
 from dvctt.plans.dashboards import selectors
 from dvctt.plans.models import Plan, Target
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 
 from dvctt.common.errors import DomainError
+from dvctt.common.tests.sample import sample_dir
 from dvctt.integrations.interchange import read_folder
 from dvctt.monitoring.reference import compute_index_scores
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
-from dvctt.monitoring.tests.test_reference_sample import sample_dir
 from dvctt.plans import selectors
 from dvctt.plans.index_config import default_index_config
 from dvctt.plans.scores import index_scores
