@@ -28,7 +28,21 @@ class OnlineLevel(models.IntegerChoices):
 class TimeLimitUnit(models.TextChoices):
     WORKING_DAYS = "ngay_lam_viec", _("ngày làm việc")
     WORKING_HOURS = "gio_lam_viec", _("giờ làm việc")
+    HALF_DAYS = "buoi_lam_viec", _("buổi làm việc")
     DAYS = "ngay", _("ngày")
+    MONTHS = "thang", _("tháng")
+
+
+class PaperForm(models.TextChoices):
+    """The form in which a component is handed in (the receipt slip names it)."""
+
+    ORIGINAL = "ban_chinh", _("bản chính")
+    COPY = "ban_sao", _("bản sao")
+    CERTIFIED_COPY = "ban_sao_chung_thuc", _("bản sao có chứng thực")
+    ORIGINAL_OR_CERTIFIED_COPY = (
+        "ban_chinh_hoac_ban_sao_chung_thuc",
+        _("bản chính hoặc bản sao có chứng thực"),
+    )
 
 
 class Field(models.Model):
@@ -110,6 +124,14 @@ class ProcedureVersion(models.Model):
     )
     # Channel code ("1" in person, "2" online, "3" postal) -> limit as a decimal string, when a channel differs.
     time_limit_by_channel = models.JSONField(_("thời hạn theo kênh"), default=dict, blank=True)
+    # A dossier received before this hour is due at the close of the same working day, one received after it at
+    # the close of the next working day (e.g. certification of copies: decree 23/2015, art. 7); null: no such rule.
+    same_day_cutoff = models.TimeField(_("giờ chốt trả trong ngày"), null=True, blank=True)
+    # Reception regardless of administrative boundaries (Decree 118/2025): any commune's one-stop unit may receive
+    # a dossier of this procedure for the competent unit of another commune.
+    any_commune_reception = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"), default=False
+    )
     offers_postal = models.BooleanField(_("nhận và trả qua bưu chính công ích"), default=True)
     has_fees = models.BooleanField(_("có phí, lệ phí"), default=False)
     result_is_document = models.BooleanField(_("kết quả là giấy tờ"), default=False)
@@ -195,6 +217,9 @@ class DossierComponent(models.Model):
     name = models.CharField(_("tên giấy tờ"), max_length=500)
     required = models.BooleanField(_("bắt buộc"), default=True)
     copies = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    paper_form = models.CharField(
+        _("hình thức giấy tờ"), max_length=40, choices=PaperForm.choices, default=PaperForm.ORIGINAL
+    )
     template = models.FileField(_("mẫu đơn, tờ khai"), upload_to=component_template_path, blank=True)
     history = HistoricalRecords()
 

@@ -267,6 +267,10 @@ class SupplementRequest(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     content = models.TextField(blank=True)
     answer_note = models.TextField(blank=True)
+    # The effective appointment when the request was made and the one given when it was answered (the working
+    # time left at the request resumes at the answer, on the working calendar); null for guidance before receipt.
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
