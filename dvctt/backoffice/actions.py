@@ -143,6 +143,8 @@ def move_apply(*, move: str, dossier: Dossier, actor: User, data: dict[str, Any]
         return services.dossier_accept_withdrawal(**common)
     if move == "reject_withdrawal":
         return services.dossier_reject_withdrawal(**common, reason=data["reason"])
+    if move == "draft_apology":
+        return services.dossier_draft_apology(**common, new_due_at=data["new_due_at"], reason=data["reason"])
     if move == "apologise":
         return services.dossier_apologise(**common, new_due_at=data["new_due_at"], reason=data["reason"])
     if move == "return_result":

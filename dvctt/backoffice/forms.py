@@ -107,7 +107,11 @@ INTAKE_CHANNELS = [
 
 
 class IntakeForm(forms.Form):
-    """The walk-in, postal or assisted-online dossier; e-form fields and components are added per procedure."""
+    """The walk-in, postal or assisted-online dossier; e-form fields and components are added per procedure.
+
+    ``units`` (code, name) is given for a procedure received regardless of administrative boundaries: the
+    officer then chooses the competent unit (``don_vi``) among the units that perform it.
+    """
 
     token = forms.CharField(widget=forms.HiddenInput)
     thu_tuc = forms.CharField(widget=forms.HiddenInput)
@@ -131,8 +135,29 @@ class IntakeForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     dia_chi = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, eform: list[dict[str, Any]], components: list[Any], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        eform: list[dict[str, Any]],
+        components: list[Any],
+        units: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["don_vi"] = forms.ChoiceField(
+                label=_("Đơn vị có thẩm quyền giải quyết"),
+                choices=[("", "—"), *units],
+                widget=forms.Select(attrs={"aria-describedby": "don_vi_hint"}),
+                help_text=_(
+                    "Thủ tục được tiếp nhận không phụ thuộc địa giới hành chính: hồ sơ mang mã của đơn vị bạn và "
+                    "được chuyển đến đơn vị có thẩm quyền ngay sau khi tiếp nhận."
+                ),
+                error_messages={
+                    "required": _("Chọn đơn vị có thẩm quyền giải quyết."),
+                    "invalid_choice": _("Đơn vị này không giải quyết thủ tục."),
+                },
+            )
         self.eform_names: list[str] = []
         self.component_fields: list[tuple[str, str, bool]] = []
         for item in eform:
@@ -307,6 +332,7 @@ MOVE_FORMS: dict[str, type[MoveForm]] = {
     "request_withdrawal": ReasonForm,
     "accept_withdrawal": MoveForm,
     "reject_withdrawal": ReasonForm,
+    "draft_apology": ApologyForm,
     "apologise": ApologyForm,
     "return_result": ReturnForm,
     "mark_uncollected": MoveForm,

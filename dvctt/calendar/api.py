@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from dvctt.calendar.deadlines import UNITS, format_periods
 from dvctt.calendar.inputs import due_compute, parse_year
-from dvctt.calendar.models import DayKind
+from dvctt.calendar.models import DayKind, DayStatus
 from dvctt.calendar.selectors import calendar_days_for_year, working_calendar
 
 ERROR = inline_serializer(
@@ -46,6 +46,10 @@ class DayExceptionSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=DayKind.choices)
     name = serializers.CharField()
+    legal_basis = serializers.CharField(help_text="the law or decision that makes the day off (or worked)")
+    status = serializers.ChoiceField(
+        choices=DayStatus.choices, help_text="a day to_confirm is not counted in due times until confirmed"
+    )
 
 
 class WorkingScheduleSerializer(serializers.Serializer):
@@ -113,7 +117,13 @@ class DaysView(APIView):
         year = parse_year(request.query_params.get("year"))
         calendar = working_calendar()
         days = [
-            {"date": day.date.isoformat(), "kind": day.kind, "name": day.name}
+            {
+                "date": day.date.isoformat(),
+                "kind": day.kind,
+                "name": day.name,
+                "legal_basis": day.legal_basis,
+                "status": day.status,
+            }
             for day in calendar_days_for_year(year=year)
         ]
         first, last = date(year, 1, 1), date(year, 12, 31)

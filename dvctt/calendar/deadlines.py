@@ -13,12 +13,18 @@ Conventions (domain.md §5):
 
 * a working moment lies inside a period, start included, end excluded (11:30 is not working time);
 * a due time that falls exactly at the end of a period stays there (Thursday 17:00, not Friday 07:00);
+* "the close of a day" is the end of its last working period (17:00 by default);
 * every datetime is aware; results are in Asia/Ho_Chi_Minh.
+
+Units of a limit: ``ngay_lam_viec`` and ``gio_lam_viec`` count working time; ``buoi_lam_viec`` counts working
+sessions (the periods of a working day); ``ngay`` and ``thang`` follow the Civil Code 2015 (art. 147–148) and
+end at the close of a day. A same-day cut-off hour (:func:`due_by_cutoff`) is a rule of its own, not a limit.
 """
 
 from __future__ import annotations
 
 import bisect
+import calendar as gregorian
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,8 +41,10 @@ TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 US_PER_SECOND: Final = 1_000_000
 US_PER_HOUR: Final = 3600 * US_PER_SECOND
 
-Unit = Literal["ngay_lam_viec", "gio_lam_viec", "ngay"]
-UNITS: Final[tuple[str, ...]] = ("ngay_lam_viec", "gio_lam_viec", "ngay")
+Unit = Literal["ngay_lam_viec", "gio_lam_viec", "buoi_lam_viec", "ngay", "thang"]
+UNITS: Final[tuple[str, ...]] = ("ngay_lam_viec", "gio_lam_viec", "buoi_lam_viec", "ngay", "thang")
+#: Units counted in whole steps: a fraction of a session, a calendar day or a month has no legal meaning.
+WHOLE_UNITS: Final = frozenset({"buoi_lam_viec", "ngay", "thang"})
 
 # A period of the day as (start, end) in microseconds after midnight, start < end.
 Period = tuple[int, int]
@@ -138,6 +146,8 @@ class WorkingCalendar:
     _origin: int = field(init=False, repr=False, compare=False, default=0)
     _day_periods: tuple[tuple[Period, ...], ...] = field(init=False, repr=False, compare=False, default=())
     _cum: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+    # Working sessions (periods of worked days) before each day: the axis of ``buoi_lam_viec``.
+    _sessions_cum: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
     _unconfigured_cum: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
@@ -151,6 +161,7 @@ class WorkingCalendar:
         schedule_starts = [valid_from for valid_from, _periods in schedules]
         day_periods: list[tuple[Period, ...]] = []
         cum = [0]
+        sessions = [0]
         unconfigured = [0]
         day = first
         one_day = timedelta(days=1)
@@ -162,11 +173,13 @@ class WorkingCalendar:
                 periods = schedules[max(index, 0)][1]
             day_periods.append(periods)
             cum.append(cum[-1] + sum(end - start for start, end in periods))
+            sessions.append(sessions[-1] + len(periods))
             unconfigured.append(unconfigured[-1] + (0 if configured else 1))
             day += one_day
         object.__setattr__(self, "_origin", first.toordinal())
         object.__setattr__(self, "_day_periods", tuple(day_periods))
         object.__setattr__(self, "_cum", tuple(cum))
+        object.__setattr__(self, "_sessions_cum", tuple(sessions))
         object.__setattr__(self, "_unconfigured_cum", tuple(unconfigured))
 
     def _is_working_day(self, day: date) -> bool:
@@ -340,12 +353,19 @@ def normalise_limit(limit: Decimal | int | float | str, unit: str) -> Decimal:
             _("Thời hạn không được âm (nhận được %(limit)s).") % {"limit": limit},
             fields={"limit": [_("Không được âm.")]},
         )
-    if unit == "ngay" and (value != value.to_integral_value() or value < 1):
-        raise DeadlineError(
-            _("Thời hạn tính theo ngày (ngay) phải là số nguyên dương (nhận được %(limit)s).")
-            % {"limit": limit},
-            fields={"limit": [_("Phải là số nguyên dương.")]},
-        )
+    if unit in WHOLE_UNITS and (value != value.to_integral_value() or value < 1):
+        if unit == "thang":
+            message = _(
+                "Thời hạn tính theo tháng (thang) phải là số nguyên dương: không tính được một phần tháng "
+                "(nhận được %(limit)s). Hãy quy đổi sang ngày hoặc ngày làm việc."
+            )
+        elif unit == "buoi_lam_viec":
+            message = _(
+                "Thời hạn tính theo buổi làm việc (buoi_lam_viec) phải là số nguyên dương (nhận được %(limit)s)."
+            )
+        else:
+            message = _("Thời hạn tính theo ngày (ngay) phải là số nguyên dương (nhận được %(limit)s).")
+        raise DeadlineError(message % {"limit": limit}, fields={"limit": [_("Phải là số nguyên dương.")]})
     return value
 
 
@@ -360,13 +380,23 @@ def due_time(
     * ``ngay_lam_viec``: the clock starts at the next working moment; due = start + limit × the working
       hours of a day (of the schedule in force on the start day); fractions allowed.
     * ``gio_lam_viec``: due = start + limit working hours.
+    * ``buoi_lam_viec``: due is the close of the limit-th working session that begins after ``received`` (the
+      session under way at receipt is not counted; one not yet begun is).
     * ``ngay`` (Civil Code art. 147–148): the receipt day is not counted; due is the close of working hours
       of the limit-th following day, or of the next working day when that day is not worked.
+    * ``thang`` (Civil Code art. 147–148): the receipt day is not counted; the period ends on the day of the
+      limit-th following month that bears the receipt day's number (the last day of that month when it has
+      none), at the close of working hours, or at the close of the next working day when that day is not
+      worked.
     """
     _require_aware(received, "received")
     value = normalise_limit(limit, unit)
     if unit == "ngay":
         return _due_calendar_days(received, int(value), calendar)
+    if unit == "thang":
+        return _due_months(received, int(value), calendar)
+    if unit == "buoi_lam_viec":
+        return _due_sessions(received, int(value), calendar)
     start = next_working_moment(received, calendar)
     if unit == "gio_lam_viec":
         micro = _to_us(value * US_PER_HOUR)
@@ -383,14 +413,73 @@ def _due_calendar_days(received: datetime, days: int, calendar: WorkingCalendar)
         last_day = local.date() + timedelta(days=days)
     except OverflowError:
         raise calendar._beyond() from None
-    if not calendar.configured_years or last_day.year > max(calendar.configured_years):
-        raise CalendarNotConfigured(max(calendar.configured_years, default=last_day.year - 1) + 1)
+    return _close_on_or_after(first, last_day.year, last_day.month, last_day.day, calendar)
+
+
+def _due_months(received: datetime, months: int, calendar: WorkingCalendar) -> datetime:
+    """Civil Code art. 148: the corresponding day of the last month, or that month's last day."""
+    local = received.astimezone(TZ).date()
+    first = calendar._index(local)
+    year, month0 = divmod(local.month - 1 + months, 12)
+    year += local.year
+    return _close_on_or_after(first, year, month0 + 1, local.day, calendar)
+
+
+def _close_on_or_after(first: int, year: int, month: int, day: int, calendar: WorkingCalendar) -> datetime:
+    """The close of ``year-month-day`` (clamped to the month's last day) or of the next working day after it;
+    every day from index ``first`` on must be configured."""
+    if not calendar.configured_years or year > max(calendar.configured_years):
+        raise CalendarNotConfigured(max(calendar.configured_years, default=year - 1) + 1)
+    last_day = date(year, month, min(day, gregorian.monthrange(year, month)[1]))
     index = calendar._index(last_day)
     # The next day with working time: days without any have equal cumulative positions.
     following = bisect.bisect_right(calendar._cum, calendar._cum[index]) - 1
     if following >= len(calendar._day_periods):
         raise calendar._beyond()
     calendar._check_span(first, following)
+    return calendar._moment(following, calendar._day_periods[following][-1][1])
+
+
+def _due_sessions(received: datetime, sessions: int, calendar: WorkingCalendar) -> datetime:
+    """The close of the ``sessions``-th working session that begins after ``received``.
+
+    Sessions are numbered along the calendar (``_sessions_cum``), so this is one binary search. A session
+    that has begun at ``received`` (its start included, as everywhere in this module) is the session of
+    receipt and is not counted; a later one of the same day is.
+    """
+    local = received.astimezone(TZ)
+    index = calendar._index(local.date())
+    t = _time_us(local.time())
+    begun = sum(1 for start, _end in calendar._day_periods[index] if start <= t)
+    target = calendar._sessions_cum[index] + begun + sessions - 1  # 0-based number of the last session
+    day = bisect.bisect_right(calendar._sessions_cum, target) - 1
+    if day >= len(calendar._day_periods):
+        raise calendar._beyond()
+    calendar._check_span(index, day)
+    return calendar._moment(day, calendar._day_periods[day][target - calendar._sessions_cum[day]][1])
+
+
+def due_by_cutoff(received: datetime, cutoff: time, calendar: WorkingCalendar) -> datetime:
+    """The appointment of a same-day procedure with a cut-off hour (e.g. certification of copies, 15:00).
+
+    Received on a working day before ``cutoff`` (Vietnam time) and before that day's close: due at the close
+    of that day. Otherwise (at or after the cut-off, after the close, or on a day not worked): due at the
+    close of the next working day.
+    """
+    _require_aware(received, "received")
+    if not isinstance(cutoff, time):
+        raise TypeError(f"cutoff must be a datetime.time, got {type(cutoff).__name__}")
+    local = received.astimezone(TZ)
+    index = calendar._index(local.date())
+    t = _time_us(local.time())
+    periods = calendar._day_periods[index]
+    if periods and t < _time_us(cutoff) and t < periods[-1][1]:
+        return calendar._moment(index, periods[-1][1])
+    # The first day after the receipt day with working time (days without any add nothing to ``_cum``).
+    following = bisect.bisect_right(calendar._cum, calendar._cum[index + 1]) - 1
+    if following >= len(calendar._day_periods):
+        raise calendar._beyond()
+    calendar._check_span(index, following)
     return calendar._moment(following, calendar._day_periods[following][-1][1])
 
 
@@ -424,6 +513,7 @@ __all__ = [
     "WorkingCalendar",
     "add_working_seconds",
     "calendar_from_rows",
+    "due_by_cutoff",
     "due_time",
     "format_periods",
     "is_working_moment",

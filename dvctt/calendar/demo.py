@@ -1,20 +1,20 @@
-"""Demo data: the calendar years from 2023 to next year (idempotent: a second run adds nothing).
+"""Demo data: the calendar years the platform knows, through next year (idempotent: a second run adds nothing).
 
-Next year is seeded too because a dossier received in December may fall due in January.
+``dvctt migrate`` already seeds these years (``handlers.py``); the loader keeps ``demo_seed`` whole on a
+database where an administrator removed one.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from dvctt.calendar.seeding import years_to_seed
 from dvctt.calendar.services import calendar_year_seed
 from dvctt.common.demo import demo_loader
 
-FIRST_YEAR = 2023
-
 
 def demo_years() -> tuple[int, ...]:
-    return tuple(range(FIRST_YEAR, max(2026, timezone.localdate().year + 1) + 1))
+    return tuple(years_to_seed(timezone.localdate()))
 
 
 @demo_loader(order=5, name="calendar")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from dvctt.calendar.deadlines import (
     TZ,
     DeadlineError,
     WorkingCalendar,
+    due_by_cutoff,
     due_time,
     next_working_moment,
     normalise_limit,
@@ -72,6 +73,42 @@ def due_compute(*, received: str, limit: str, unit: str, calendar: WorkingCalend
         due=due_time(moment, value, unit, calendar),
         limit=value,
         unit=unit,
+        calendar_revision=calendar.revision,
+    )
+
+
+_CUTOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_cutoff(text: str) -> time:
+    """A same-day cut-off hour ``HH:MM`` (Vietnam time)."""
+    match = _CUTOFF.match((text or "").strip())
+    if match is None:
+        raise DeadlineError(
+            _("Giờ chốt “%(value)s” không hợp lệ; dùng dạng HH:MM, ví dụ 15:00.") % {"value": text},
+            fields={"cutoff": [_("Không đúng dạng HH:MM.")]},
+        )
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class CutoffResult:
+    received: datetime
+    start: datetime
+    due: datetime
+    cutoff: time
+    calendar_revision: int
+
+
+def due_compute_cutoff(*, received: str, cutoff: str, calendar: WorkingCalendar) -> CutoffResult:
+    """The appointment of a procedure with a same-day cut-off hour (it replaces the limit)."""
+    moment = parse_received(received)
+    hour = parse_cutoff(cutoff)
+    return CutoffResult(
+        received=moment,
+        start=next_working_moment(moment, calendar),
+        due=due_by_cutoff(moment, hour, calendar),
+        cutoff=hour,
         calendar_revision=calendar.revision,
     )
 

@@ -22,6 +22,13 @@ class DayKind(models.TextChoices):
     MAKEUP_WORKDAY = seeding.MAKEUP_WORKDAY, _("Ngày làm bù (thứ Bảy, Chủ nhật đi làm)")
 
 
+class DayStatus(models.TextChoices):
+    """Only a confirmed day counts in the working calendar; a day "to confirm" waits for an administrator."""
+
+    CONFIRMED = seeding.CONFIRMED, _("Đã xác nhận")
+    TO_CONFIRM = seeding.TO_CONFIRM, _("Chờ xác nhận")
+
+
 class CalendarYear(models.Model):
     """A year whose days off are known. A year with no row is "not configured": due times refuse it."""
 
@@ -49,11 +56,29 @@ class CalendarYear(models.Model):
 
 
 class DayException(models.Model):
-    """A date that differs from the Monday–Friday rule: a holiday, an official day off, or a make-up day."""
+    """A date that differs from the Monday–Friday rule: a holiday, an official day off, or a make-up day.
+
+    It counts in the working calendar only once confirmed, and a confirmed day names its legal basis.
+    """
 
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=20, choices=DayKind.choices)
     name = models.CharField(_("tên"), max_length=255)
+    legal_basis = models.CharField(
+        _("căn cứ pháp lý"),
+        max_length=500,
+        blank=True,
+        help_text=_("Văn bản quy định ngày này, ví dụ: Bộ luật Lao động 2019, Điều 112."),
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=DayStatus.choices,
+        default=DayStatus.CONFIRMED,
+        help_text=_(
+            "Ngày chờ xác nhận không được tính là ngày nghỉ hay ngày làm bù cho đến khi quản trị viên xác nhận."
+        ),
+    )
     year = models.ForeignKey(
         CalendarYear,
         verbose_name=_("năm"),
@@ -83,6 +108,10 @@ class DayException(models.Model):
                     "kind": _("Ngày làm bù %(day)s phải là thứ Bảy hoặc Chủ nhật.")
                     % {"day": f"{self.date:%d/%m/%Y}"}
                 }
+            )
+        if self.status == DayStatus.CONFIRMED and not (self.legal_basis or "").strip():
+            raise ValidationError(
+                {"legal_basis": _("Ngày đã xác nhận phải ghi căn cứ pháp lý (văn bản quy định ngày này).")}
             )
         if not CalendarYear.objects.filter(year=self.date.year).exists():
             raise ValidationError(

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from dvctt.calendar.deadlines import WorkingCalendar, calendar_from_rows
-from dvctt.calendar.models import CalendarRevision, CalendarYear, DayException, DayKind, WorkingSchedule
+from dvctt.calendar.models import (
+    CalendarRevision,
+    CalendarYear,
+    DayException,
+    DayKind,
+    DayStatus,
+    WorkingSchedule,
+)
 
 # Used as valid_from of the settings' working periods, the default before any WorkingSchedule row.
 DEFAULT_SCHEDULE_FROM = date(2000, 1, 1)
@@ -34,7 +41,13 @@ def calendar_years_configured() -> QuerySet[CalendarYear]:
 
 
 def calendar_days_for_year(*, year: int) -> QuerySet[DayException]:
+    """Every exception of ``year``, those still to confirm included (they carry their status)."""
     return DayException.objects.filter(year_id=year).order_by("date")
+
+
+def calendar_days_to_confirm() -> QuerySet[DayException]:
+    """Days seeded or entered "to confirm": not counted in the working calendar until confirmed."""
+    return DayException.objects.filter(status=DayStatus.TO_CONFIRM).order_by("date")
 
 
 def working_schedules() -> list[tuple[date, str]]:
@@ -48,7 +61,8 @@ def working_schedules() -> list[tuple[date, str]]:
 def _build(revision: int) -> WorkingCalendar:
     days_off: list[date] = []
     worked: list[date] = []
-    for day, kind in DayException.objects.values_list("date", "kind"):
+    # A day still to confirm is not counted: the law does not (yet) make it a day off or a working day.
+    for day, kind in DayException.objects.filter(status=DayStatus.CONFIRMED).values_list("date", "kind"):
         (worked if kind == DayKind.MAKEUP_WORKDAY else days_off).append(day)
     return calendar_from_rows(
         days_off=days_off,

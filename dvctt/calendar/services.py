@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from dvctt.calendar import seeding
-from dvctt.calendar.models import CalendarRevision, CalendarYear, DayException, DayKind, WorkingSchedule
+from dvctt.calendar.models import (
+    CalendarRevision,
+    CalendarYear,
+    DayException,
+    DayKind,
+    DayStatus,
+    WorkingSchedule,
+)
 from dvctt.common.errors import ConflictError, DomainError, NotFoundError
 
 
@@ -67,6 +76,7 @@ def calendar_year_seed(*, year: int, actor: Any | None = None) -> SeedResult:
     """Configure ``year`` and add its holidays, days off and make-up days (see ``seeding``).
 
     Idempotent and conservative: a date that already has a row keeps it (the table wins over the sources).
+    Each row carries its legal basis; one the law does not back yet is added "to confirm" (not counted).
     """
     entries = seeding.seed_entries(year)
     with transaction.atomic():
@@ -78,7 +88,14 @@ def calendar_year_seed(*, year: int, actor: Any | None = None) -> SeedResult:
             calendar_year.save()
         existing = set(DayException.objects.filter(year=calendar_year).values_list("date", flat=True))
         new_rows = [
-            DayException(date=entry.day, kind=entry.kind, name=entry.name, year=calendar_year)
+            DayException(
+                date=entry.day,
+                kind=entry.kind,
+                name=entry.name,
+                legal_basis=entry.legal_basis,
+                status=entry.status,
+                year=calendar_year,
+            )
             for entry in entries
             if entry.day not in existing
         ]
@@ -91,8 +108,30 @@ def calendar_year_seed(*, year: int, actor: Any | None = None) -> SeedResult:
     )
 
 
-def calendar_day_set(*, day: date, kind: str, name: str, actor: Any | None = None) -> DayException:
-    """Create or change the exception of ``day``; the year of ``day`` must be configured."""
+def calendar_years_seed_missing(*, today: date | None = None, actor: Any | None = None) -> list[SeedResult]:
+    """Seed every year the platform knows (``seeding.years_to_seed``) that has no calendar year yet.
+
+    A year already there is never touched, however an administrator has edited it. Run after every
+    ``migrate`` (``handlers.py``), so that a fresh database computes due times with no other step.
+    """
+    wanted = seeding.years_to_seed(today or timezone.localdate())
+    present = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    return [calendar_year_seed(year=year, actor=actor) for year in wanted if year not in present]
+
+
+def calendar_day_set(
+    *,
+    day: date,
+    kind: str,
+    name: str,
+    legal_basis: str = "",
+    status: str = DayStatus.CONFIRMED,
+    actor: Any | None = None,
+) -> DayException:
+    """Create or change the exception of ``day``; the year of ``day`` must be configured.
+
+    A confirmed day must name its legal basis; a day "to confirm" does not count until confirmed.
+    """
     label = _("Ngày %(day)s") % {"day": f"{day:%d/%m/%Y}"}
     with transaction.atomic():
         calendar_year = CalendarYear.objects.filter(year=day.year).first()
@@ -103,19 +142,59 @@ def calendar_day_set(*, day: date, kind: str, name: str, actor: Any | None = Non
                 fields={"date": [_("Năm chưa được cấu hình.")]},
             )
         instance = DayException.objects.select_for_update().filter(date=day).first()
-        if instance is not None and (instance.kind, instance.name) == (kind, name):
+        wanted = (kind, name.strip(), legal_basis.strip(), status)
+        if (
+            instance is not None
+            and (instance.kind, instance.name, instance.legal_basis, instance.status) == wanted
+        ):
             return instance
         if instance is None:
             instance = DayException(date=day, year=calendar_year)
-        instance.kind = kind
-        instance.name = name.strip()
+        instance.kind, instance.name, instance.legal_basis, instance.status = wanted
         _full_clean(instance, label=label)
         instance.save()
+        pending = " [chờ xác nhận]" if status == DayStatus.TO_CONFIRM else ""
         _revision_bump(
-            summary=f"Ngày {day:%d/%m/%Y}: {DayKind(kind).label} ({instance.name})",
+            summary=f"Ngày {day:%d/%m/%Y}: {DayKind(kind).label} ({instance.name}){pending}",
             actor=actor,
         )
     return instance
+
+
+def calendar_days_confirm(
+    *, days: Iterable[date], legal_basis: str, actor: Any | None = None
+) -> list[DayException]:
+    """Confirm days "to confirm" (or restate the basis of confirmed ones) under ``legal_basis``.
+
+    From then on they count in the working calendar. One transaction and one revision for the lot; a day that
+    is already confirmed under that basis is no change. Raises NotFoundError for a day not in the table.
+    """
+    basis = legal_basis.strip()
+    wanted = sorted(set(days))
+    if not basis:
+        raise DomainError(
+            _("Hãy ghi căn cứ pháp lý (văn bản quy định) của các ngày được xác nhận."),
+            fields={"legal_basis": [_("Trường này không được để trắng.")]},
+        )
+    with transaction.atomic():
+        rows = {row.date: row for row in DayException.objects.select_for_update().filter(date__in=wanted)}
+        missing = [day for day in wanted if day not in rows]
+        if missing:
+            raise NotFoundError(
+                _("Ngày %(day)s không có trong lịch ngoại lệ.") % {"day": f"{missing[0]:%d/%m/%Y}"}
+            )
+        changed = [
+            row for row in rows.values() if (row.status, row.legal_basis) != (DayStatus.CONFIRMED, basis)
+        ]
+        for row in changed:
+            row.status = DayStatus.CONFIRMED
+            row.legal_basis = basis
+            _full_clean(row, label=_("Ngày %(day)s") % {"day": f"{row.date:%d/%m/%Y}"})
+            row.save(update_fields=["status", "legal_basis"])
+        if changed:
+            listed = ", ".join(f"{row.date:%d/%m/%Y}" for row in changed)
+            _revision_bump(summary=f"Xác nhận ngày {listed} theo {basis}", actor=actor)
+    return [rows[day] for day in wanted]
 
 
 def calendar_day_remove(*, day: date, actor: Any | None = None) -> None:

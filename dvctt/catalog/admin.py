@@ -87,6 +87,8 @@ class ProcedureVersionForm(forms.ModelForm):
             "time_limit",
             "time_limit_unit",
             "time_limit_by_channel",
+            "same_day_cutoff",
+            "any_commune_reception",
             "offers_postal",
             "has_fees",
             "result_is_document",
@@ -96,6 +98,18 @@ class ProcedureVersionForm(forms.ModelForm):
             "eform",
             "extra",
         ]
+        help_texts = {
+            "time_limit_unit": _("Thời hạn tính theo tháng hoặc buổi làm việc phải là số nguyên dương."),
+            "same_day_cutoff": _(
+                "Ví dụ 15:00 (chứng thực bản sao): hồ sơ tiếp nhận trong ngày làm việc trước giờ này được hẹn trả "
+                "cuối ngày đó, từ giờ này trở đi hẹn trả cuối ngày làm việc tiếp theo. Khi có, giờ chốt quyết "
+                "định ngày hẹn thay cho thời hạn giải quyết."
+            ),
+            "any_commune_reception": _(
+                "Nghị định 118/2025/NĐ-CP: bộ phận một cửa của bất kỳ đơn vị nào được tiếp nhận hồ sơ tại quầy "
+                "hoặc qua bưu chính và chuyển đến đơn vị có thẩm quyền giải quyết."
+            ),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -126,7 +140,14 @@ class ProcedureVersionAdmin(SimpleHistoryAdmin):
         "online_level",
         "integrated_national",
     ]
-    list_filter = ["online_level", "integrated_national", "eligible_full_process", "field"]
+    list_filter = [
+        "online_level",
+        "integrated_national",
+        "eligible_full_process",
+        "any_commune_reception",
+        "time_limit_unit",
+        "field",
+    ]
     search_fields = ["procedure__code", "name_folded"]
     list_select_related = ["procedure"]
     filter_horizontal = ["units"]

@@ -8,7 +8,7 @@ unit codes; the e-form definition must be valid.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,6 +42,8 @@ VERSION_ATTRIBUTES = frozenset(
         "time_limit",
         "time_limit_unit",
         "time_limit_by_channel",
+        "same_day_cutoff",
+        "any_commune_reception",
         "offers_postal",
         "has_fees",
         "result_is_document",
@@ -120,6 +122,15 @@ def _validate_version(version: ProcedureVersion, label: str) -> None:
             raise DomainError(_("%(label)s: thời hạn giải quyết không hợp lệ.") % {"label": label}) from exc
         if version.time_limit < 0:
             raise DomainError(_("%(label)s: thời hạn giải quyết không được âm.") % {"label": label})
+    if isinstance(version.same_day_cutoff, str):
+        try:
+            version.same_day_cutoff = time.fromisoformat(version.same_day_cutoff.strip())
+        except ValueError as exc:
+            raise DomainError(
+                _("%(label)s: giờ chốt trả trong ngày “%(value)s” không hợp lệ (dạng HH:MM).")
+                % {"label": label, "value": version.same_day_cutoff},
+                fields={"same_day_cutoff": [_("Không đúng dạng HH:MM.")]},
+            ) from exc
     overrides = version.time_limit_by_channel or {}
     if not isinstance(overrides, dict):
         raise DomainError(_("%(label)s: thời hạn theo kênh phải là một bảng kênh → số.") % {"label": label})
@@ -136,6 +147,16 @@ def _validate_version(version: ProcedureVersion, label: str) -> None:
             )
         cleaned[str(channel)] = str(value)
     version.time_limit_by_channel = cleaned
+    if version.time_limit_unit in (TimeLimitUnit.MONTHS, TimeLimitUnit.HALF_DAYS):
+        # Refused here rather than at the counter, where the appointment could not be computed.
+        limits: list[Decimal | None] = [version.time_limit, *(Decimal(v) for v in cleaned.values())]
+        for whole in limits:
+            if whole is not None and (whole != whole.to_integral_value() or whole < 1):
+                raise DomainError(
+                    _("%(label)s: thời hạn tính theo %(unit)s phải là số nguyên dương (nhận được %(limit)s).")
+                    % {"label": label, "unit": TimeLimitUnit(version.time_limit_unit).label, "limit": whole},
+                    fields={"time_limit": [_("Phải là số nguyên dương.")]},
+                )
     if version.abolished_after is not None and version.abolished_after < version.valid_from:
         raise DomainError(
             _("%(label)s: ngày hết hiệu lực %(end)s trước ngày bắt đầu.")

@@ -270,9 +270,15 @@ def _run_action(action: str, dossier: Dossier, actor: User, v: dict[str, Any]) -
         return services.dossier_accept_withdrawal(**common)
     if action == "reject_withdrawal":
         return services.dossier_reject_withdrawal(**common, reason=v.get("reason", ""))
-    if action == "apologise":
+    if action == "draft_apology":
         _require(v, "new_due_at")
-        return services.dossier_apologise(**common, new_due_at=v["new_due_at"], reason=v.get("reason", ""))
+        return services.dossier_draft_apology(
+            **common, new_due_at=v["new_due_at"], reason=v.get("reason", "")
+        )
+    if action == "apologise":  # without new_due_at: the open draft is issued
+        return services.dossier_apologise(
+            **common, new_due_at=v.get("new_due_at"), reason=v.get("reason", "")
+        )
     if action == "return_result":
         return services.dossier_return_result(**common, method=v.get("method", ReturnMethod.COUNTER))
     if action == "rate":

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from dvctt.dossiers.states import Channel, PaymentChannel, Status
 
@@ -298,13 +299,26 @@ class SupplementRequest(models.Model):
 
 
 class Extension(models.Model):
-    """An apology with a new appointment, issued before the due time; both times are kept."""
+    """An apology with a new appointment, issued by the unit leader before the appointment in force (drafted by an
+    officer or by the leader); both appointments are kept. Whether it is in time is the service's rule (while
+    the clock is paused, the pause must have begun before the appointment), not a column comparison."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo, chờ lãnh đạo ban hành")
+        ISSUED = "issued", _("Đã ban hành")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="extensions")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ISSUED)
     at = models.DateTimeField()
     previous_due_at = models.DateTimeField()
     new_due_at = models.DateTimeField()
     reason = models.TextField()
+    # 1 for the dossier's first apology, 2 for the second…: a later one is flagged to the leader.
+    sequence = models.PositiveSmallIntegerField(default=1)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -315,11 +329,18 @@ class Extension(models.Model):
             models.CheckConstraint(
                 condition=Q(new_due_at__gt=F("previous_due_at")), name="extension_moves_due_later"
             ),
-            models.CheckConstraint(condition=Q(at__lt=F("previous_due_at")), name="extension_before_due"),
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(state="draft"), name="extension_one_open_draft"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} hẹn lại {self.new_due_at:%d/%m/%Y}"
+
+    @property
+    def repeated(self) -> bool:
+        """A second or later apology for the same dossier (flagged to the leader)."""
+        return self.sequence > 1
 
 
 def component_upload_to(instance: DossierFile, filename: str) -> str:
@@ -381,3 +402,135 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.subject}"
+
+
+class SlipFormKind(models.TextChoices):
+    """The papers the one-stop mechanism prints for a dossier (domain.md §4), and the written refusal to grant."""
+
+    RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    SUPPLEMENT = "supplement", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "apology", _("Phiếu xin lỗi")
+    STOP = "stop", _("Thông báo dừng xử lý hồ sơ")
+    CONTROL = "control", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    REGISTER = "register", _("Sổ theo dõi hồ sơ")
+    REFUSAL_DECISION = "refusal_decision", _("Văn bản từ chối giải quyết hồ sơ")
+
+
+class SlipFormSet(models.Model):
+    """A set of official forms (a circular's annex) with the days it is in force; kept and confirmed by an
+    administrator. A dossier prints the set in force on its receipt date (slips/forms.py)."""
+
+    code = models.CharField(_("mã bộ biểu mẫu"), max_length=20, unique=True)
+    circular = models.CharField(
+        _("số hiệu văn bản ban hành"), max_length=40, help_text=_("In trên mỗi phiếu, ví dụ 01/2018/TT-VPCP.")
+    )
+    legal_reference = models.TextField(_("căn cứ pháp lý"), blank=True)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(
+        _("áp dụng đến hết ngày"), null=True, blank=True, help_text=_("Để trống khi còn hiệu lực.")
+    )
+    confirmed = models.BooleanField(
+        _("đã xác nhận"),
+        default=False,
+        help_text=_("Số hiệu, ngày hiệu lực và căn cứ đã được đối chiếu với văn bản gốc."),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bộ biểu mẫu")
+        verbose_name_plural = _("bộ biểu mẫu")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="slip_form_set_valid_to_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed=False) | Q(confirmed_at__isnull=False),
+                name="slip_form_set_confirmed_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.circular} ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        """Two sets in force on the same day would make the printed form a matter of chance."""
+        from django.core.exceptions import ValidationError
+
+        if self.valid_from is None or (self.valid_to is not None and self.valid_to < self.valid_from):
+            return
+        overlapping = SlipFormSet.objects.exclude(pk=self.pk).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        other = overlapping.first()
+        if other is not None:
+            raise ValidationError(
+                _("Thời gian áp dụng trùng với bộ biểu mẫu %(other)s.") % {"other": other},
+                code="overlap",
+            )
+
+
+class SlipForm(models.Model):
+    """One form of a set: its number and title as the circular prints them, and its wording.
+
+    ``wording`` is the body of the form as Django template text, rendered in a sandbox (autoescaped, plain data,
+    a short list of tags and filters, no includes but the slip partials); empty: the file template
+    ``slips/wording/<kind>.html`` is the wording.
+    """
+
+    form_set = models.ForeignKey(
+        SlipFormSet, verbose_name=_("bộ biểu mẫu"), on_delete=models.CASCADE, related_name="forms"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=SlipFormKind.choices)
+    number = models.CharField(
+        _("mẫu số"),
+        max_length=8,
+        blank=True,
+        help_text=_("Để trống khi văn bản không là mẫu đánh số của bộ."),
+    )
+    title = models.CharField(_("tên mẫu"), max_length=255)
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=500, blank=True)
+    wording = models.TextField(
+        _("nội dung mẫu"),
+        blank=True,
+        help_text=_("Mẫu Django (tự động thoát HTML). Để trống: dùng nội dung mặc định."),
+    )
+    confirmed = models.BooleanField(_("đã xác nhận"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mẫu phiếu")
+        verbose_name_plural = _("mẫu phiếu")
+        ordering = ["form_set", "number", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_set", "kind"], name="slip_form_kind_once"),
+            models.CheckConstraint(
+                condition=Q(confirmed=False) | Q(confirmed_at__isnull=False), name="slip_form_confirmed_when"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'} {self.title}"

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from dvctt.accounts.models import Role, User
+from dvctt.accounts.scopes import unit_ids_in_scope
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.selectors import dossiers_visible_to
 from dvctt.dossiers.states import RUNNING_STATUSES, Status
@@ -224,6 +225,14 @@ def dossier_search(*, user: User, query: str, limit: int = 50) -> list[Dossier]:
         found = qs.filter(applicant_id_number=text)
     elif any(c.isdigit() for c in text) and "-" in text:
         found = qs.filter(code__startswith=text.upper())
+        scope = unit_ids_in_scope(user) if user.role not in (Role.CITIZEN, Role.BUSINESS) else set()
+        if scope:
+            # A dossier received here for another commune's competent unit (reception regardless of
+            # administrative boundaries) is found by its code too: the code carries the receiving unit's.
+            received_here = Dossier.objects.filter(
+                receiving_unit_id__in=scope, code__startswith=text.upper()
+            ).exclude(unit_id__in=scope)
+            found = found | received_here.select_related("procedure_version", "procedure")
     else:
         found = qs.filter(applicant_name__icontains=text)
     return list(found.order_by("-id")[:limit])

@@ -56,6 +56,7 @@ APPLICANT = frozenset({Role.CITIZEN, Role.BUSINESS})
 ONE_STOP = frozenset({Role.ONE_STOP_OFFICER, Role.UNIT_LEADER})
 PROCESSOR = frozenset({Role.SPECIALIST, Role.UNIT_LEADER})
 DECIDER = frozenset({Role.UNIT_LEADER, Role.SPECIALIST})
+LEADER = frozenset({Role.UNIT_LEADER})
 
 
 RESUME = "resume"
@@ -148,12 +149,20 @@ MOVES: dict[str, Move] = {
             BEFORE_WITHDRAWAL,
             ONE_STOP,
         ),
+        # The apology letter is signed by the head of the agency: officers draft it, the unit leader issues it.
+        _m(
+            "draft_apology",
+            _("Dự thảo văn bản xin lỗi, hẹn lại ngày trả kết quả"),
+            [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION],
+            SAME,
+            ONE_STOP | PROCESSOR,
+        ),
         _m(
             "apologise",
             _("Xin lỗi và hẹn lại ngày trả kết quả"),
             [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FINANCIAL_OBLIGATION],
             SAME,
-            DECIDER | ONE_STOP,
+            LEADER,
         ),
         _m("return_result", _("Trả kết quả"), [S.PROCESSED], S.RETURNED, ONE_STOP),
         _m("mark_uncollected", _("Ghi nhận không đến nhận kết quả"), [S.PROCESSED], SAME, ONE_STOP),

@@ -20,7 +20,7 @@ from dvctt.common.errors import ConflictError, DomainError, NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.dossiers import deadlines
 from dvctt.dossiers import selectors_inbox as inbox
-from dvctt.dossiers.models import Dossier, DossierFile
+from dvctt.dossiers.models import Dossier, DossierFile, Extension
 from dvctt.dossiers.selectors import dossier_get_for_user
 from dvctt.dossiers.states import MOVES, Status, event_label
 
@@ -56,6 +56,7 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
     dossier._prefetched_objects_cache = {"supplements": supplements}  # type: ignore[attr-defined]
     now = timezone.now()
     paused = deadlines.paused_time(dossier=dossier, until=now)
+    pause = deadlines.pause_running(dossier=dossier, events=events)
     soon = inbox.due_soon_limit(now=now)
     payments = [
         {
@@ -86,7 +87,11 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
         "payments": payments,
         "paused": paused,
         "paused_hours": round(paused.total_seconds() / 3600, 1),
-        "effective_due": deadlines.effective_due(dossier=dossier, until=now),
+        "effective_due": dossier.effective_due_at,
+        "pause": pause,
+        "pause_left_hours": (
+            round(pause.left_seconds / 3600, 1) if pause and pause.left_seconds is not None else None
+        ),
         "due_state": inbox.due_state(dossier, now=now, soon=soon),
         "moves": moves_for(user=user, dossier=dossier),
         "slips": slips_available(dossier=dossier, events=events),
@@ -115,7 +120,13 @@ def _form_for(move: str, dossier: Dossier, data: Any = None, files: Any = None) 
             unit_ids={dossier.unit_id}, roles=(Role.SPECIALIST, Role.UNIT_LEADER)
         )
     if data is None:
-        return form_class(initial={"expected_version": dossier.version}, **kwargs)
+        initial: dict[str, Any] = {"expected_version": dossier.version}
+        if move == "apologise":
+            # The leader issues the open draft: its appointment and reason come prefilled, still editable.
+            draft = dossier.extensions.filter(state=Extension.State.DRAFT).first()
+            if draft is not None:
+                initial.update(new_due_at=timezone.localtime(draft.new_due_at), reason=draft.reason)
+        return form_class(initial=initial, **kwargs)
     return form_class(data, files, **kwargs)
 
 

@@ -13,6 +13,7 @@ from dvctt.accounts.scopes import unit_ids_in_scope, user_can_see_personal_ids
 from dvctt.backoffice.views.access import breadcrumbs, official_required
 from dvctt.common.masking import mask_id
 from dvctt.dossiers import selectors_inbox as inbox
+from dvctt.dossiers.selectors import apology_drafts_for_leader
 
 LEADER_ROLES = frozenset({Role.UNIT_LEADER, Role.MONITOR, Role.ADMIN, Role.PPC_LEADER})
 
@@ -48,6 +49,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
             "by_officer": by_officer,
             "by_procedure": by_procedure,
             "rows": rows,
+            "drafts": list(apology_drafts_for_leader(user=user)),
             "breadcrumbs": breadcrumbs((_("Theo dõi hồ sơ sắp đến hạn, quá hạn"), None)),
         },
     )

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from dvctt.calendar.models import DayKind
+from dvctt.calendar.seeding import pm_plan
 from dvctt.calendar.selectors import calendar_revision_current
 from dvctt.calendar.services import calendar_day_set
 
@@ -45,12 +46,12 @@ def test_due_start_moves_to_the_next_morning_and_offsets_are_read(client, seeded
 @pytest.mark.parametrize(
     ("params", "code", "field"),
     [
-        ({"received": "2025-01-24T16:00", "limit": "3", "unit": "thang"}, "invalid_deadline", "unit"),
+        ({"received": "2025-01-24T16:00", "limit": "3", "unit": "tuan"}, "invalid_deadline", "unit"),
         ({"received": "2025-01-24T16:00", "limit": "-3", "unit": "ngay"}, "invalid_deadline", "limit"),
         ({"received": "2025-01-24T16:00", "limit": "ba", "unit": "ngay"}, "invalid_deadline", "limit"),
         ({"received": "24/01/2025", "limit": "3", "unit": "ngay"}, "invalid_deadline", "received"),
         ({"limit": "3", "unit": "ngay"}, "invalid_deadline", "received"),
-        ({"received": "2027-01-05T09:00", "limit": "3", "unit": "ngay"}, "calendar_not_configured", None),
+        ({"received": "2090-01-05T09:00", "limit": "3", "unit": "ngay"}, "calendar_not_configured", None),
     ],
 )
 def test_due_errors_use_the_common_shape(client, seeded_calendar, params, code, field):
@@ -62,11 +63,13 @@ def test_due_errors_use_the_common_shape(client, seeded_calendar, params, code, 
     if field:
         assert field in error["fields"]
     else:
-        assert "2027" in error["message"]
+        assert "2090" in error["message"]
 
 
 def test_days_lists_a_year(client, seeded_calendar, django_assert_num_queries):
-    calendar_day_set(day=date(2025, 3, 14), kind=DayKind.DAY_OFF, name="Nghỉ đột xuất")
+    calendar_day_set(
+        day=date(2025, 3, 14), kind=DayKind.DAY_OFF, name="Nghỉ đột xuất", legal_basis="Văn bản thử nghiệm"
+    )
     client.get(DAYS, {"year": 2025})  # warm the snapshot cache
     # one query for the revision, one for the days
     with django_assert_num_queries(2):
@@ -83,14 +86,38 @@ def test_days_lists_a_year(client, seeded_calendar, django_assert_num_queries):
         "date": "2025-04-26",
         "kind": "makeup_workday",
         "name": by_date["2025-04-26"]["name"],
+        "legal_basis": pm_plan("lễ 30/4 và 1/5", 2025),
+        "status": "confirmed",
     }
+    assert by_date["2025-04-30"]["legal_basis"].startswith("Bộ luật Lao động 2019, Điều 112")
     assert by_date["2025-03-14"]["name"] == "Nghỉ đột xuất"
+    assert by_date["2025-03-14"]["legal_basis"] == "Văn bản thử nghiệm"
     assert [day["date"] for day in body["days"]] == sorted(by_date)
     assert len(body["days"]) == 22
 
 
+def test_days_show_the_basis_and_the_days_to_confirm(client, seeded_calendar):
+    # given 2026 as seeded
+    body = client.get(DAYS, {"year": 2026}).json()
+    by_date = {day["date"]: day for day in body["days"]}
+    # then the New Year swap names the Government Office letter
+    letter = "Công văn 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ"
+    assert by_date["2026-01-02"] | {"name": ""} == {
+        "date": "2026-01-02",
+        "kind": "day_off",
+        "name": "",
+        "legal_basis": letter,
+        "status": "confirmed",
+    }
+    assert (by_date["2026-01-10"]["kind"], by_date["2026-01-10"]["legal_basis"]) == ("makeup_workday", letter)
+    # and Vietnam Culture Day is listed, flagged "to confirm", with why
+    assert by_date["2026-11-24"]["status"] == "to_confirm"
+    assert by_date["2026-11-24"]["legal_basis"].startswith("Chưa có căn cứ")
+    assert all(day["legal_basis"] for day in body["days"])
+
+
 def test_days_of_an_unconfigured_year_and_bad_year(client, seeded_calendar):
-    response = client.get(DAYS, {"year": 2031})
+    response = client.get(DAYS, {"year": 2090})
     assert response.status_code == 200
     assert response.json()["configured"] is False and response.json()["days"] == []
     response = client.get(DAYS, {"year": "abc"})

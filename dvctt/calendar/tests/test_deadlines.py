@@ -138,7 +138,7 @@ def test_naive_datetimes_are_refused(calendar_snapshot):
 @pytest.mark.parametrize(
     ("limit", "unit", "message"),
     [
-        (1, "thang", "Đơn vị thời hạn"),
+        (1, "tuan", "Đơn vị thời hạn"),
         (-1, "ngay_lam_viec", "không được âm"),
         ("abc", "gio_lam_viec", "không phải là một số"),
         (float("nan"), "gio_lam_viec", "hữu hạn"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,10 +26,17 @@ def _message(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
         _("Hồ sơ %(code)s của Ông/Bà đã chuyển sang trạng thái: %(status)s.")
         % {"code": dossier.code, "status": status},
     ]
-    if dossier.due_at and dossier.status in (Status.RECEIVED, Status.PROCESSING):
+    due_after = event.payload.get("due_after")
+    if due_after and due_after != event.payload.get("due_before"):
+        # A pause ended: the working time left resumed, so the applicant gets the new appointment.
+        lines.append(
+            _("Thời gian tạm dừng không tính vào thời hạn giải quyết. Ngày hẹn trả kết quả mới: %(due)s.")
+            % {"due": timezone.localtime(datetime.fromisoformat(due_after)).strftime("%H:%M ngày %d/%m/%Y")}
+        )
+    elif dossier.effective_due_at and dossier.status in (Status.RECEIVED, Status.PROCESSING):
         lines.append(
             _("Ngày hẹn trả kết quả: %(due)s.")
-            % {"due": timezone.localtime(dossier.due_at).strftime("%H:%M ngày %d/%m/%Y")}
+            % {"due": timezone.localtime(dossier.effective_due_at).strftime("%H:%M ngày %d/%m/%Y")}
         )
     if event.payload.get("content"):
         lines.append(_("Nội dung: %(content)s") % {"content": event.payload["content"]})

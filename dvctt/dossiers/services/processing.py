@@ -17,11 +17,15 @@ from django.utils.translation import gettext as _
 from dvctt.accounts.models import User
 from dvctt.agencies.models import Unit
 from dvctt.common.errors import AccessDenied, ConflictError, DomainError
+from dvctt.dossiers.deadlines import resumed_due
 from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import Dossier, DossierFile, Extension, Outcome, ReturnMethod, SupplementRequest
 from dvctt.dossiers.numbering import dossier_code_next
 from dvctt.dossiers.selectors import dossier_obligation_amount
 from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
+from dvctt.dossiers.slips.content import lookup_url
+from dvctt.dossiers.slips.documents import dossier_document_store
+from dvctt.dossiers.slips.forms import SlipKind
 from dvctt.dossiers.states import PaymentChannel, Status
 
 
@@ -105,9 +109,17 @@ def dossier_request_supplement(
             )
 
     def body(dossier: Dossier, change: Change) -> None:
+        due_before = dossier.effective_due_at if dossier.received_at is not None else None
         SupplementRequest.objects.create(
-            dossier=dossier, requested_at=change.at, deadline=deadline, content=content, requested_by=actor
+            dossier=dossier,
+            requested_at=change.at,
+            deadline=deadline,
+            content=content,
+            requested_by=actor,
+            due_before=due_before,
         )
+        if due_before is not None:
+            change.payload["due_before"] = due_before.isoformat()
         change.set(dossier, resume_status=dossier.status)
         change.payload.update(content=content, deadline=deadline.isoformat() if deadline else None)
         if dossier.received_at is None:
@@ -171,10 +183,17 @@ def dossier_answer_supplement(
         stored = _store_files(dossier, DossierFile.Kind.SUPPLEMENT, files or [])
         if stored:
             change.set(dossier, digitised=True)
-        if dossier.effective_due_at is not None:
-            change.set(
-                dossier, effective_due_at=dossier.effective_due_at + (change.at - request.requested_at)
+        if dossier.effective_due_at is not None and not request.is_guidance:
+            # The working time left at the request resumes now (an apology during the pause moved the base).
+            due_after = resumed_due(
+                due=dossier.effective_due_at, paused_at=request.requested_at, resumed_at=change.at
             )
+            request.due_after = due_after
+            request.save(update_fields=["due_after"])
+            change.payload.update(
+                due_before=dossier.effective_due_at.isoformat(), due_after=due_after.isoformat()
+            )
+            change.set(dossier, effective_due_at=due_after)
         change.payload.update(
             files=stored, paused_seconds=int((change.at - request.requested_at).total_seconds())
         )
@@ -315,6 +334,8 @@ def dossier_request_financial_obligation(
     def body(dossier: Dossier, change: Change) -> None:
         change.set(dossier, resume_status=dossier.status)
         change.payload.update(amount=amount, content=content)
+        if dossier.effective_due_at is not None:
+            change.payload["due_before"] = dossier.effective_due_at.isoformat()
 
     return transition_apply(
         dossier_id=dossier_id,
@@ -364,6 +385,14 @@ def dossier_record_payment(
     def body(dossier: Dossier, change: Change) -> None:
         if channel != PaymentChannel.NONE:
             change.set(dossier, paid_online=channel)
+        asked = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+        if dossier.effective_due_at is not None and asked is not None:
+            # The time spent waiting for the payment is not counted: the working time left resumes now.
+            due_after = resumed_due(due=dossier.effective_due_at, paused_at=asked.at, resumed_at=change.at)
+            change.payload.update(
+                due_before=dossier.effective_due_at.isoformat(), due_after=due_after.isoformat()
+            )
+            change.set(dossier, effective_due_at=due_after)
         change.payload.update(
             amount=amount,
             channel=int(channel),
@@ -438,16 +467,32 @@ def dossier_refuse(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Processing ends with a written refusal to grant (status 9, outcome refused)."""
+    """Processing ends with a written refusal to grant (status 9, outcome refused).
+
+    The written refusal (its reasons, the agency, the date, the legal wording of the form set in force) is
+    rendered and kept as the dossier's electronic result in the same transaction; the move's notification tells
+    the applicant where to download it.
+    """
     reasons = _required_text(reasons, "reasons", _("lý do từ chối giải quyết"))
 
     def body(dossier: Dossier, change: Change) -> None:
         change.set(dossier, ended_at=change.at, outcome=Outcome.REFUSED)
         change.payload["reasons"] = reasons
+        change.payload["content"] = _(
+            "Văn bản từ chối giải quyết hồ sơ được gửi kèm kết quả giải quyết của hồ sơ; Ông/Bà tải về tại %(url)s"
+        ) % {"url": lookup_url(dossier.code)}
 
-    return transition_apply(
-        dossier_id=dossier_id, move="refuse", actor=actor, body=body, at=at, expected_version=expected_version
-    )
+    with transaction.atomic():
+        dossier = transition_apply(
+            dossier_id=dossier_id,
+            move="refuse",
+            actor=actor,
+            body=body,
+            at=at,
+            expected_version=expected_version,
+        )
+        dossier_document_store(dossier=dossier, kind=SlipKind.REFUSAL_DECISION)
+    return dossier
 
 
 def dossier_stop(
@@ -545,7 +590,36 @@ def dossier_reject_withdrawal(
     )
 
 
-def dossier_apologise(
+def _apology_check(dossier: Dossier, *, at: datetime, new_due_at: datetime) -> None:
+    """An apology is made before the appointment in force (the effective one, moved by pauses) has passed; while
+    the clock is paused, the pause must have begun before it. The new appointment comes after it."""
+    from dvctt.dossiers.deadlines import pause_running
+
+    due = dossier.effective_due_at
+    if due is None:
+        raise ConflictError(_("Hồ sơ chưa có ngày hẹn trả."), code="no_appointment")
+    pause = pause_running(dossier=dossier)
+    judged = pause.since if pause is not None else at
+    if judged >= due:
+        raise ConflictError(
+            _("Đã quá hạn trả kết quả (%(due)s): phiếu xin lỗi phải được lập trước thời hạn.")
+            % {"due": timezone.localtime(due).strftime("%d/%m/%Y %H:%M")},
+            code="apology_too_late",
+        )
+    if new_due_at <= due:
+        raise DomainError(
+            _("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(due)s).")
+            % {"due": timezone.localtime(due).strftime("%d/%m/%Y %H:%M")},
+            code="invalid",
+            fields={"new_due_at": []},
+        )
+
+
+def _open_draft(dossier: Dossier) -> Extension | None:
+    return dossier.extensions.filter(state=Extension.State.DRAFT).order_by("-id").first()
+
+
+def dossier_draft_apology(
     *,
     dossier_id: int,
     actor: User,
@@ -554,37 +628,89 @@ def dossier_apologise(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Apology with a new appointment: only before the due time; the old and the new due times are both kept."""
+    """An officer drafts the apology with a new appointment, for the unit leader to issue (the letter is signed by
+    the head of the agency). A dossier has at most one open draft: drafting again replaces it. A draft for a
+    second or later apology is flagged to the leader (``Extension.repeated``)."""
     reason = _required_text(reason, "reason", _("lý do chậm trả kết quả"))
 
     def body(dossier: Dossier, change: Change) -> None:
-        if dossier.due_at is None:
-            raise ConflictError(_("Hồ sơ chưa có ngày hẹn trả."), code="no_appointment")
-        if change.at >= dossier.due_at:
-            raise ConflictError(
-                _("Đã quá hạn trả kết quả (%(due)s): phiếu xin lỗi phải được lập trước thời hạn.")
-                % {"due": dossier.due_at.strftime("%d/%m/%Y %H:%M")},
-                code="apology_too_late",
-            )
-        if new_due_at <= dossier.due_at:
-            raise DomainError(
-                _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), code="invalid", fields={"new_due_at": []}
-            )
-        Extension.objects.create(
-            dossier=dossier,
-            at=change.at,
-            previous_due_at=dossier.due_at,
-            new_due_at=new_due_at,
+        _apology_check(dossier, at=change.at, new_due_at=new_due_at)
+        current = dossier.effective_due_at
+        assert current is not None  # _apology_check
+        sequence = dossier.extensions.filter(state=Extension.State.ISSUED).count() + 1
+        draft = _open_draft(dossier) or Extension(dossier=dossier, state=Extension.State.DRAFT)
+        draft.at = change.at
+        draft.drafted_at = change.at
+        draft.drafted_by = actor
+        draft.previous_due_at = current
+        draft.new_due_at = new_due_at
+        draft.reason = reason
+        draft.sequence = sequence
+        draft.save()
+        change.payload.update(
+            extension=draft.pk,
+            previous_due_at=current.isoformat(),
+            new_due_at=new_due_at.isoformat(),
             reason=reason,
-            issued_by=actor,
+            sequence=sequence,
         )
-        change.payload.update(previous_due_at=dossier.due_at.isoformat(), new_due_at=new_due_at.isoformat())
-        from dvctt.dossiers.deadlines import completed_pauses
 
-        change.set(
-            dossier, due_at=new_due_at, effective_due_at=new_due_at + completed_pauses(dossier=dossier)
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="draft_apology",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+def dossier_apologise(
+    *,
+    dossier_id: int,
+    actor: User,
+    new_due_at: datetime | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The unit leader issues the apology with a new appointment: only before the appointment in force (the
+    effective one); the old and the new appointments are both kept. It issues the open draft when there is one
+    (the leader may change its appointment and reason), else the leader's own text."""
+
+    def body(dossier: Dossier, change: Change) -> None:
+        draft = _open_draft(dossier)
+        due = new_due_at or (draft.new_due_at if draft else None)
+        text = (reason or (draft.reason if draft else "")).strip()
+        if due is None:
+            raise DomainError(
+                _("Cần ngày hẹn trả mới."), code="invalid", fields={"new_due_at": [_("Trường này bắt buộc.")]}
+            )
+        text = _required_text(text, "reason", _("lý do chậm trả kết quả"))
+        _apology_check(dossier, at=change.at, new_due_at=due)
+        current = dossier.effective_due_at
+        assert current is not None  # _apology_check
+        sequence = dossier.extensions.filter(state=Extension.State.ISSUED).count() + 1
+        extension = draft or Extension(dossier=dossier)
+        extension.state = Extension.State.ISSUED
+        extension.at = change.at
+        extension.previous_due_at = current
+        extension.new_due_at = due
+        extension.reason = text
+        extension.issued_by = actor
+        extension.sequence = sequence
+        extension.save()
+        change.payload.update(
+            extension=extension.pk,
+            previous_due_at=current.isoformat(),
+            new_due_at=due.isoformat(),
+            reason=text,
+            sequence=sequence,
         )
-        change.payload["reason"] = reason
+        if draft is not None and draft.drafted_by_id:
+            change.payload["drafted_by"] = str(draft.drafted_by)
+        # The new appointment is the one told to the applicant: the pauses before it are behind it.
+        change.set(dossier, due_at=due, effective_due_at=due)
 
     return transition_apply(
         dossier_id=dossier_id,

@@ -1,4 +1,12 @@
-"""Submission and receipt: a dossier enters the system, gets its code, is received with an appointment."""
+"""Submission and receipt: a dossier enters the system, gets its code, is received with an appointment.
+
+Reception regardless of administrative boundaries (Decree 118/2025/ND-CP): for a procedure version with
+``any_commune_reception``, a one-stop officer may receive at the counter (or by post) a dossier whose competent
+unit is outside their scope. The dossier's ``unit`` is the competent unit (it is counted and processed there);
+``receiving_unit`` is the officer's unit, whose code numbers the dossier (domain.md §4). On receipt the dossier is
+handed over to the competent unit by a ``forward`` move that says so in its payload. Without the flag such a
+submission is refused before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -74,6 +82,47 @@ def _validate_form(version: Any, data: dict[str, Any]) -> dict[str, Any]:
     return eform_data_validate(version.eform or [], data)
 
 
+def _receiving_unit(*, actor: User, unit: Unit, version: Any, channel: int) -> Unit:
+    """The unit that receives the dossier: the competent ``unit`` itself, or, for an officer receiving for a
+    unit outside their scope (boundary-free reception), the officer's own unit. Raises AccessDenied when the
+    procedure or the channel does not allow it."""
+    if actor.role not in (Role.ONE_STOP_OFFICER, Role.UNIT_LEADER):
+        return unit
+    from dvctt.accounts.scopes import unit_ids_in_scope
+
+    scope = unit_ids_in_scope(actor)
+    if scope is None or unit.pk in scope:
+        return unit
+    own = actor.unit
+    if own is None:
+        raise AccessDenied(
+            _("Tài khoản của bạn không thuộc đơn vị nào nên không tiếp nhận được hồ sơ."),
+            code="no_unit",
+        )
+    if not version.any_commune_reception:
+        raise AccessDenied(
+            _(
+                "Thủ tục %(code)s không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
+                "%(own)s không tiếp nhận được hồ sơ thuộc thẩm quyền của %(unit)s. Đề nghị tổ chức, cá nhân "
+                "nộp hồ sơ tại %(unit)s hoặc nộp trực tuyến."
+            )
+            % {"code": version.procedure.code, "own": own.name, "unit": unit.name},
+            code="outside_boundaries",
+            fields={"unit": [_("Không thuộc phạm vi tiếp nhận của đơn vị bạn.")]},
+        )
+    if channel == Channel.ONLINE:
+        raise AccessDenied(
+            _(
+                "Nộp trực tuyến thay chỉ áp dụng cho hồ sơ của đơn vị mình. Hồ sơ thuộc thẩm quyền của %(unit)s "
+                "được tiếp nhận trực tiếp tại quầy hoặc qua bưu chính."
+            )
+            % {"unit": unit.name},
+            code="outside_boundaries",
+            fields={"channel": [_("Chọn tiếp nhận trực tiếp hoặc qua bưu chính.")]},
+        )
+    return own
+
+
 def _check_submitter(actor: User, channel: int) -> bool:
     """Returns whether the submission is assisted (an officer files for the applicant)."""
     if actor.role in (Role.CITIZEN, Role.BUSINESS):
@@ -121,6 +170,7 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
             _("Chưa nhập tên chủ hồ sơ."), code="invalid", fields={"applicant_name": [_("Bắt buộc.")]}
         )
     assisted = _check_submitter(actor, submission.channel)
+    receiving_unit = _receiving_unit(actor=actor, unit=unit, version=version, channel=submission.channel)
     cleaned = _validate_form(version, submission.form_data)
     checked = [(c, upload_check(upload=c.upload, label=c.name)) for c in submission.components]
     fees = [{"TenPhiLePhi": f.name, "Gia": int(f.amount)} for f in version.fees.all()]
@@ -128,11 +178,11 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
     try:
         with transaction.atomic():
             dossier = Dossier.objects.create(
-                code=dossier_code_next(unit_code=unit.code, day=local_day),
+                code=dossier_code_next(unit_code=receiving_unit.code, day=local_day),
                 procedure_id=version.procedure_id,
                 procedure_version=version,
                 unit=unit,
-                receiving_unit=unit,
+                receiving_unit=receiving_unit,
                 channel=submission.channel,
                 assisted=assisted,
                 status=Status.NEW,
@@ -166,13 +216,22 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
                 )
                 stored.file.save(info.name, component.upload, save=False)
                 stored.save()
+            payload: dict[str, Any] = {
+                "channel": submission.channel,
+                "assisted": assisted,
+                "components": len(checked),
+            }
+            if receiving_unit.pk != unit.pk:
+                payload.update(
+                    boundary_free=True, receiving_unit=receiving_unit.code, competent_unit=unit.code
+                )
             event = event_append(
                 dossier=dossier,
                 action="submit",
                 from_status=None,
                 actor=actor,
                 at=moment,
-                payload={"channel": submission.channel, "assisted": assisted, "components": len(checked)},
+                payload=payload,
             )
             announce_on_commit(event)
     except IntegrityError:
@@ -188,7 +247,11 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
 def dossier_receive(
     *, dossier_id: int, actor: User | None, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """The one-stop unit accepts a valid dossier: the clock starts, the appointment is computed and stored."""
+    """The one-stop unit accepts a valid dossier: the clock starts, the appointment is computed and stored.
+
+    A dossier received for another competent unit (boundary-free reception) is then handed over to that unit
+    in the same transaction (:func:`_hand_over_to_competent_unit`).
+    """
 
     def body(dossier: Dossier, change: Change) -> None:
         appointment = appointment_for(dossier=dossier, received_at=change.at)
@@ -205,14 +268,39 @@ def dossier_receive(
             start=appointment.start.isoformat(),
         )
 
-    return transition_apply(
-        dossier_id=dossier_id,
-        move="receive",
-        actor=actor,
-        body=body,
-        at=at,
-        expected_version=expected_version,
-    )
+    with transaction.atomic():
+        dossier = transition_apply(
+            dossier_id=dossier_id,
+            move="receive",
+            actor=actor,
+            body=body,
+            at=at,
+            expected_version=expected_version,
+        )
+        if dossier.receiving_unit_id != dossier.unit_id and dossier.parent_id is None:
+            dossier = _hand_over_to_competent_unit(dossier_id=dossier.pk, actor=actor, at=dossier.received_at)
+    return dossier
+
+
+def _hand_over_to_competent_unit(*, dossier_id: int, actor: User | None, at: datetime | None) -> Dossier:
+    """Forward a dossier received by another unit to its competent unit (status 4, no assignee yet): the
+    competent unit's one-stop officers and specialists find it in their inbox and assign it."""
+
+    def body(dossier: Dossier, change: Change) -> None:
+        competent = Unit.objects.only("code", "name").get(pk=dossier.unit_id)
+        receiving = Unit.objects.only("code", "name").get(pk=dossier.receiving_unit_id)
+        change.payload.update(
+            boundary_free=True,
+            receiving_unit=receiving.code,
+            competent_unit=competent.code,
+            note=_(
+                "Tiếp nhận không phụ thuộc địa giới hành chính: %(receiving)s chuyển hồ sơ đến %(competent)s "
+                "(đơn vị có thẩm quyền giải quyết)."
+            )
+            % {"receiving": receiving.name, "competent": competent.name},
+        )
+
+    return transition_apply(dossier_id=dossier_id, move="forward", actor=actor, body=body, at=at)
 
 
 def dossier_intake(*, actor: User, submission: Submission, at: datetime | None = None) -> Dossier:

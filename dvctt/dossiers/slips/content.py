@@ -7,21 +7,25 @@ says now.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from dvctt.agencies.models import Unit
+from dvctt.catalog.models import PaperForm, ProcedureVersion, TimeLimitUnit
 from dvctt.common.errors import DomainError
-from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile
-from dvctt.dossiers.slips.forms import Form, FormSet, SlipKind, dossier_form_day, form_set_for
-from dvctt.dossiers.states import MOVES, Status
+from dvctt.common.text import fold
+from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, ReturnMethod
+from dvctt.dossiers.slips.forms import KIND_LABELS, Form, FormSet, SlipKind, dossier_form_day, form_set_for
+from dvctt.dossiers.slips.handovers import HandOver, handovers
+from dvctt.dossiers.states import Channel, Status
 
 #: Event actions that issue each slip; the latest such event is the one printed.
 SLIP_ACTIONS: dict[SlipKind, frozenset[str]] = {
@@ -30,9 +34,15 @@ SLIP_ACTIONS: dict[SlipKind, frozenset[str]] = {
     SlipKind.REFUSAL: frozenset({"refuse_acceptance"}),
     SlipKind.APOLOGY: frozenset({"apologise"}),
     SlipKind.STOP: frozenset({"stop", "expire_supplement"}),
+    SlipKind.REFUSAL_DECISION: frozenset({"refuse"}),
 }
 
-EXTRA_ACTION_LABELS = {"rate": _("Đánh giá mức độ hài lòng")}
+#: Where the result goes when the dossier has no return method yet: the channel it came by.
+RETURN_BY_CHANNEL = {
+    Channel.IN_PERSON: ReturnMethod.COUNTER,
+    Channel.ONLINE: ReturnMethod.ONLINE,
+    Channel.POSTAL: ReturnMethod.POST,
+}
 
 
 def fmt_dt(value: datetime | str | None) -> str:
@@ -63,15 +73,53 @@ def qr_payload(dossier: Dossier) -> str:
     return lookup_url(dossier.code)
 
 
+def two_digits(value: Decimal | int) -> str:
+    """03, 15, 0,5, 1,5: whole numbers on two digits as official papers write them, decimals with a comma."""
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{int(number):02d}"
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+def time_limit_text(version: ProcedureVersion | None, channel: int) -> str:
+    """The legal processing time of the procedure version for the dossier's channel, e.g. "03 ngày làm việc"."""
+    if version is None:
+        return ""
+    raw = (version.time_limit_by_channel or {}).get(str(channel))
+    limit: Decimal | None = version.time_limit
+    if raw not in (None, ""):
+        with contextlib.suppress(InvalidOperation):  # a malformed per-channel limit: the general one
+            limit = Decimal(str(raw))
+    if limit is None:
+        return ""
+    unit = version.time_limit_unit
+    label = TimeLimitUnit(unit).label if unit in TimeLimitUnit.values else unit
+    return f"{two_digits(limit)} {label}"
+
+
+def return_place(dossier: Dossier) -> tuple[str, str]:
+    """(method, where) the applicant receives the result: the method recorded at return, else the channel's."""
+    method = dossier.return_method or RETURN_BY_CHANNEL.get(Channel(dossier.channel), ReturnMethod.COUNTER)
+    unit = dossier.receiving_unit
+    if method == ReturnMethod.ONLINE:
+        where = gettext("tài khoản của người nộp trên Cổng Dịch vụ công; tra cứu tại %(url)s") % {
+            "url": lookup_url(dossier.code)
+        }
+    elif method == ReturnMethod.POST:
+        where = gettext("gửi đến địa chỉ: %(address)s") % {
+            "address": dossier.applicant_address or gettext("(địa chỉ người nộp đăng ký với bưu chính)")
+        }
+    else:
+        where = ", ".join(part for part in (unit.name, unit.address) if part)
+    return str(ReturnMethod(method).label), where
+
+
 @dataclass
-class EventLine:
-    seq: int
-    label: str
-    at: str
-    actor: str
-    unit: str
-    status: str
-    note: str
+class ComponentLine:
+    name: str
+    paper_form: str
+    copies: int
+    electronic: bool
 
 
 @dataclass
@@ -84,23 +132,17 @@ class SlipContent:
     issued_at: datetime
     event: DossierEvent | None
     qr_text: str
-    components: list[str] = field(default_factory=list)
-    events: list[EventLine] = field(default_factory=list)
+    components: list[ComponentLine] = field(default_factory=list)
+    steps: list[HandOver] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
 
 
 def _not_applicable(dossier: Dossier, kind: SlipKind, why: str) -> DomainError:
     return DomainError(
         gettext("Không lập được %(form)s cho hồ sơ %(code)s: %(why)s")
-        % {"form": _kind_name(kind), "code": dossier.code, "why": why},
+        % {"form": str(KIND_LABELS[kind]).lower(), "code": dossier.code, "why": why},
         code="slip_not_applicable",
     )
-
-
-def _kind_name(kind: SlipKind) -> str:
-    from dvctt.dossiers.slips.forms import KIND_LABELS
-
-    return str(KIND_LABELS[kind]).lower()
 
 
 def _latest(events: list[DossierEvent], kind: SlipKind) -> DossierEvent | None:
@@ -111,27 +153,45 @@ def _latest(events: list[DossierEvent], kind: SlipKind) -> DossierEvent | None:
     return found[-1] if found else None
 
 
-def _action_label(action: str) -> str:
-    if action in MOVES:
-        return str(MOVES[action].label)
-    return str(EXTRA_ACTION_LABELS.get(action, action))
+def components(dossier: Dossier) -> list[ComponentLine]:
+    """The components received, each with the paper form and number of copies its procedure asks for.
 
-
-def _event_note(event: DossierEvent) -> str:
-    p = event.payload or {}
-    parts = []
-    for key in ("reasons", "reason", "content", "note"):
-        if p.get(key):
-            parts.append(str(p[key]))
-    if p.get("new_due_at"):
-        parts.append(gettext("Hẹn lại: %(d)s") % {"d": fmt_dt(p["new_due_at"])})
-    if event.action == "receive" and p.get("due_at"):
-        parts.append(gettext("Hẹn trả: %(d)s") % {"d": fmt_dt(p["due_at"])})
-    if p.get("children"):
-        parts.append(gettext("Liên thông: %(c)s") % {"c": ", ".join(p["children"])})
-    if p.get("assignee"):
-        parts.append(gettext("Giao: %(u)s") % {"u": p["assignee"]})
-    return "; ".join(parts)
+    The electronic files handed in, matched by name to the procedure version's components; a dossier received
+    on paper (no file) lists the version's required components: the one-stop unit receives only a complete
+    dossier.
+    """
+    version = dossier.procedure_version
+    catalogue = list(version.components.all()) if version is not None else []
+    by_name = {fold(c.name): c for c in catalogue}
+    files = list(
+        DossierFile.objects.filter(dossier=dossier, kind=DossierFile.Kind.COMPONENT)
+        .order_by("id")
+        .values_list("name", flat=True)
+    )
+    lines = []
+    if files:
+        for name in files:
+            spec = by_name.get(fold(name))
+            lines.append(
+                ComponentLine(
+                    name=name,
+                    paper_form=str(PaperForm(spec.paper_form).label) if spec is not None else "",
+                    copies=spec.copies if spec is not None else 1,
+                    electronic=True,
+                )
+            )
+    else:
+        for spec in catalogue:
+            if spec.required:
+                lines.append(
+                    ComponentLine(
+                        name=spec.name,
+                        paper_form=str(PaperForm(spec.paper_form).label),
+                        copies=spec.copies,
+                        electronic=False,
+                    )
+                )
+    return lines
 
 
 def slip_content(*, dossier: Dossier, kind: SlipKind | str) -> SlipContent:
@@ -169,10 +229,12 @@ def slip_content(*, dossier: Dossier, kind: SlipKind | str) -> SlipContent:
                 SlipKind.REFUSAL: gettext("hồ sơ không bị từ chối tiếp nhận."),
                 SlipKind.APOLOGY: gettext("hồ sơ chưa có văn bản xin lỗi, hẹn lại ngày trả kết quả."),
                 SlipKind.STOP: gettext("hồ sơ không bị dừng xử lý."),
+                SlipKind.REFUSAL_DECISION: gettext("hồ sơ không bị từ chối giải quyết."),
             }[kind]
             raise _not_applicable(dossier, kind, why)
 
-    issuing_unit = dossier.unit if kind in (SlipKind.APOLOGY, SlipKind.STOP) else dossier.receiving_unit
+    issued_by_competent = kind in (SlipKind.APOLOGY, SlipKind.STOP, SlipKind.REFUSAL_DECISION)
+    issuing_unit = dossier.unit if issued_by_competent else dossier.receiving_unit
     issued_at = event.at if event is not None else (dossier.received_at or timezone.now())
     content = SlipContent(
         kind=kind,
@@ -184,11 +246,7 @@ def slip_content(*, dossier: Dossier, kind: SlipKind | str) -> SlipContent:
         event=event,
         qr_text=qr_payload(dossier),
     )
-    content.components = list(
-        DossierFile.objects.filter(dossier=dossier, kind=DossierFile.Kind.COMPONENT)
-        .order_by("id")
-        .values_list("name", flat=True)
-    )
+    content.components = components(dossier)
     payload = (event.payload if event is not None else {}) or {}
     v = content.values
     v["actor"] = event.actor_name if event is not None else ""
@@ -200,34 +258,37 @@ def slip_content(*, dossier: Dossier, kind: SlipKind | str) -> SlipContent:
     ) or (fmt_dt(dossier.first_due_at or dossier.due_at))
     v["issued_at"] = fmt_dt(issued_at)
     v["issued_day"] = timezone.localtime(issued_at).date()
+    v["time_limit"] = time_limit_text(dossier.procedure_version, dossier.channel)
+    v["return_method"], v["return_place"] = return_place(dossier)
+    v["sets"] = two_digits(1)
     if kind == SlipKind.SUPPLEMENT:
         v["content"] = payload.get("content", "")
         v["deadline"] = fmt_dt(payload.get("deadline"))
         v["second_request_reason"] = payload.get("second_request_reason", "")
-    elif kind == SlipKind.REFUSAL:
+    elif kind in (SlipKind.REFUSAL, SlipKind.REFUSAL_DECISION):
         v["reasons"] = payload.get("reasons", "")
     elif kind == SlipKind.APOLOGY:
         v["reason"] = payload.get("reason", "")
         v["previous_due_at"] = fmt_dt(payload.get("previous_due_at"))
         v["new_due_at"] = fmt_dt(payload.get("new_due_at"))
     elif kind == SlipKind.STOP:
-        assert event is not None
         v["reasons"] = payload.get("reasons") or gettext(
             "Quá thời hạn bổ sung, hoàn thiện hồ sơ mà tổ chức, cá nhân không bổ sung."
         )
     elif kind == SlipKind.CONTROL:
-        content.events = [
-            EventLine(
-                seq=e.seq,
-                label=_action_label(e.action),
-                at=fmt_dt(e.at),
-                actor=e.actor_name,
-                unit=e.unit.name if e.unit is not None else "",
-                status=str(Status(e.to_status).label) if e.to_status in Status.values else str(e.to_status),
-                note=_event_note(e),
-            )
+        content.steps = handovers(dossier=dossier, events=events)
+        v["reschedules"] = [
+            gettext("%(at)s: %(who)s xin lỗi, hẹn lại từ %(old)s sang %(new)s (%(reason)s)")
+            % {
+                "at": fmt_dt(e.at),
+                "who": e.actor_name,
+                "old": fmt_dt(e.payload.get("previous_due_at")),
+                "new": fmt_dt(e.payload.get("new_due_at")),
+                "reason": e.payload.get("reason", ""),
+            }
             for e in events
+            if e.action == "apologise"
         ]
-        v["current_due_at"] = fmt_dt(dossier.due_at)
+        v["current_due_at"] = fmt_dt(dossier.effective_due_at or dossier.due_at)
         v["status"] = dossier.status_label
     return content

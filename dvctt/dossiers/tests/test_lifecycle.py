@@ -216,10 +216,9 @@ class TestSupplement:
         assert dossier.status == Status.PROCESSING
         request = dossier.supplements.get()
         assert request.answered_at == vn(2025, 3, 5, 9)
-        from dvctt.dossiers.deadlines import effective_due, paused_time
+        from dvctt.dossiers.deadlines import paused_time
 
         assert paused_time(dossier=dossier, until=vn(2025, 3, 10)) == timedelta(days=1)
-        assert effective_due(dossier=dossier, until=vn(2025, 3, 10)) == vn(2025, 3, 7, 9)
         # The stored effective due moves with the answered pause; the appointment itself does not.
         assert dossier.effective_due_at == vn(2025, 3, 7, 9)
         assert dossier.due_at == vn(2025, 3, 6, 9)
@@ -260,14 +259,13 @@ class TestSupplement:
         assert guidance.is_guidance
         event = dossier.events.get(action="request_supplement")
         assert event.payload["guidance"] is True
-        from dvctt.dossiers.deadlines import completed_pauses, paused_time
+        from dvctt.dossiers.deadlines import paused_time
         from dvctt.dossiers.states import event_label
 
         assert (
             event_label(event.action, event.payload)
             == "Hướng dẫn bổ sung, hoàn thiện hồ sơ (trước khi tiếp nhận)"
         )
-        assert completed_pauses(dossier=dossier) == timedelta(0)
         assert paused_time(dossier=dossier, until=vn(2025, 3, 10)) == timedelta(0)
         assert dossier.effective_due_at == dossier.due_at
         # and the first request after receipt is the first request: no second-request reason is asked
@@ -385,6 +383,89 @@ class TestProcessing:
         assert snapshot(received) == before
 
 
+class TestAppointmentAfterAPause:
+    """The working time left when the clock paused resumes on the working calendar (hours 07:00–11:30, 13:30–17:00)."""
+
+    def test_the_issue_example_moves_on_working_hours_not_clock_hours(self, calendar_seeded):
+        from dvctt.dossiers.deadlines import resumed_due
+
+        # due Wed 10:00, request Mon 16:00, answer Tue 08:00: 12 working hours were left
+        got = resumed_due(
+            due=vn(2025, 3, 12, 10), paused_at=vn(2025, 3, 10, 16), resumed_at=vn(2025, 3, 11, 8)
+        )
+        assert got == vn(2025, 3, 12, 14)  # never Thu 02:00 (due + 16 clock hours)
+        # a pause that began at or after the appointment moves nothing
+        assert resumed_due(
+            due=vn(2025, 3, 12, 10), paused_at=vn(2025, 3, 12, 10), resumed_at=vn(2025, 3, 13, 8)
+        ) == vn(2025, 3, 12, 10)
+
+    def test_answered_supplement_gives_a_new_appointment_recorded_with_the_request(
+        self, processing, specialist, citizen
+    ):
+        # given a dossier due Thu 06/03 09:00, asked for a supplement Mon 03/03 16:00 (19 working hours left)
+        services.dossier_request_supplement(
+            dossier_id=processing.pk, actor=specialist, content="Bổ sung", at=vn(2025, 3, 3, 16)
+        )
+        # when the applicant answers Tue 04/03 08:00
+        dossier = services.dossier_answer_supplement(
+            dossier_id=processing.pk, actor=citizen, at=vn(2025, 3, 4, 8)
+        )
+        # then 19 working hours from Tue 08:00 end Thu 06/03 11:00, shown and recorded before and after
+        request = dossier.supplements.get()
+        assert (request.due_before, request.due_after) == (vn(2025, 3, 6, 9), vn(2025, 3, 6, 11))
+        assert dossier.effective_due_at == vn(2025, 3, 6, 11)
+        assert (
+            dossier.due_at == dossier.first_due_at == vn(2025, 3, 6, 9)
+        )  # NgayHenTra: the first appointment
+        event = dossier.events.get(action="answer_supplement")
+        assert event.payload["due_after"] == vn(2025, 3, 6, 11).isoformat()
+
+    def test_waiting_for_a_financial_obligation_is_not_counted(
+        self, processing, specialist, one_stop, leader
+    ):
+        # given a dossier due Thu 06/03 09:00 asked to pay Tue 04/03 09:00 (16 working hours left)
+        services.dossier_request_financial_obligation(
+            dossier_id=processing.pk, actor=specialist, amount=50000, content="Thuế", at=vn(2025, 3, 4, 9)
+        )
+        dossier = Dossier.objects.get(pk=processing.pk)
+        from dvctt.dossiers.deadlines import pause_running
+
+        pause = pause_running(dossier=dossier)
+        assert pause is not None and pause.since == vn(2025, 3, 4, 9) and pause.left_seconds == 16 * 3600
+        # when the payment is taken at the counter Wed 05/03 15:00
+        dossier = services.dossier_record_payment(
+            dossier_id=processing.pk, actor=one_stop, amount=50000, at=vn(2025, 3, 5, 15)
+        )
+        # then the 16 hours resume: Wed 2 h, Thu 8 h, Fri 07:00–11:30 and 13:30–15:00
+        assert dossier.effective_due_at == vn(2025, 3, 7, 15)
+        assert dossier.due_at == vn(2025, 3, 6, 9)
+        # and an apology made after the first appointment but before the one in force is in time
+        dossier = services.dossier_apologise(
+            dossier_id=processing.pk,
+            actor=leader,
+            new_due_at=vn(2025, 3, 10, 9),
+            reason="Chờ xác minh",
+            at=vn(2025, 3, 7, 10),
+        )
+        assert dossier.extensions.get().previous_due_at == vn(2025, 3, 7, 15)
+
+    def test_an_apology_while_paused_judges_the_start_of_the_pause(self, processing, specialist, leader):
+        # given a pause that began before the appointment and runs past it in clock time
+        services.dossier_request_supplement(
+            dossier_id=processing.pk, actor=specialist, content="Bổ sung", at=vn(2025, 3, 5, 9)
+        )
+        # when the leader apologises on Fri 07/03, after the clock-time appointment, while still paused
+        dossier = services.dossier_apologise(
+            dossier_id=processing.pk,
+            actor=leader,
+            new_due_at=vn(2025, 3, 14, 9),
+            reason="Chờ bổ sung",
+            at=vn(2025, 3, 7, 9),
+        )
+        # then it is in time, and the answer resumes the time left before the new appointment
+        assert dossier.effective_due_at == vn(2025, 3, 14, 9)
+
+
 class TestApologyAndWithdrawal:
     def test_apology_before_due_keeps_both_times(self, processing, leader):
         dossier = services.dossier_apologise(
@@ -399,6 +480,66 @@ class TestApologyAndWithdrawal:
         extension = dossier.extensions.get()
         assert (extension.previous_due_at, extension.new_due_at) == (vn(2025, 3, 6, 9), vn(2025, 3, 10, 9))
         assert dossier.effective_due_at == vn(2025, 3, 10, 9)
+
+    def test_officers_draft_the_apology_and_the_leader_issues_it(
+        self, processing, specialist, leader, client
+    ):
+        # a specialist cannot issue an apology: the letter is signed by the head of the agency
+        before = snapshot(processing)
+        with pytest.raises(AccessDenied):
+            services.dossier_apologise(
+                dossier_id=processing.pk,
+                actor=specialist,
+                new_due_at=vn(2025, 3, 10, 9),
+                reason="Chờ xác minh",
+                at=vn(2025, 3, 5, 9),
+            )
+        assert snapshot(processing) == before
+        # given a specialist's draft, which moves no appointment yet
+        dossier = services.dossier_draft_apology(
+            dossier_id=processing.pk,
+            actor=specialist,
+            new_due_at=vn(2025, 3, 10, 9),
+            reason="Chờ xác minh",
+            at=vn(2025, 3, 5, 9),
+        )
+        assert dossier.effective_due_at == vn(2025, 3, 6, 9)
+        draft = dossier.extensions.get()
+        assert (draft.state, draft.drafted_by, draft.sequence) == ("draft", specialist, 1)
+        # when the leader issues it without changing it
+        dossier = services.dossier_apologise(dossier_id=processing.pk, actor=leader, at=vn(2025, 3, 5, 10))
+        # then the draft becomes the issued apology and the appointment moves
+        issued = dossier.extensions.get()
+        assert (issued.pk, issued.state, issued.issued_by, issued.drafted_by) == (
+            draft.pk,
+            "issued",
+            leader,
+            specialist,
+        )
+        assert dossier.effective_due_at == dossier.due_at == vn(2025, 3, 10, 9)
+
+    def test_a_later_apology_is_flagged_to_the_leader(self, processing, specialist, leader, client):
+        services.dossier_apologise(
+            dossier_id=processing.pk,
+            actor=leader,
+            new_due_at=vn(2025, 3, 10, 9),
+            reason="Lần một",
+            at=vn(2025, 3, 5, 9),
+        )
+        # when a second apology is drafted for the same dossier
+        dossier = services.dossier_draft_apology(
+            dossier_id=processing.pk,
+            actor=specialist,
+            new_due_at=vn(2025, 3, 14, 9),
+            reason="Lần hai",
+            at=vn(2025, 3, 7, 9),
+        )
+        draft = dossier.extensions.get(state="draft")
+        assert draft.sequence == 2 and draft.repeated
+        # then the leader's page lists it, flagged
+        client.force_login(leader)
+        page = client.get("/mot-cua/lanh-dao/").content.decode()
+        assert dossier.code in page and "Xin lỗi lần thứ 2" in page and "data-repeated" in page
 
     def test_apology_after_due_is_refused(self, processing, leader):
         before = snapshot(processing)

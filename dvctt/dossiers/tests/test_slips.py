@@ -155,10 +155,13 @@ def stopped(july, leader):
 
 
 # --- form sets ----------------------------------------------------------------------------------------------
-def test_form_set_switches_on_1_july_2025():
-    assert form_set_for(date(2025, 6, 30)) is FORMS_2018
-    assert form_set_for(date(2025, 7, 1)) is FORMS_2025
-    assert form_set_for(date(2019, 1, 1)) is FORMS_2018
+def test_form_set_switches_on_1_july_2025(db):
+    # Given the seeded form sets (migration 0008)
+    # Then the day picks the set
+    assert form_set_for(date(2025, 6, 30)).code == "2018"
+    assert form_set_for(date(2025, 7, 1)).code == "2025"
+    assert form_set_for(date(2019, 1, 1)).code == "2018"
+    assert form_set_for(date(2017, 1, 1)).code == "2018"  # nothing older: the first set
 
 
 def test_form_sets_number_their_forms_as_the_circulars_do():
@@ -169,6 +172,7 @@ def test_form_sets_number_their_forms_as_the_circulars_do():
         ("04", "apology"),
         ("05", "control"),
         ("06", "register"),
+        ("", "refusal_decision"),
     ]
     assert [(f.number, f.kind) for f in FORMS_2025.forms] == [
         ("01", "receipt"),
@@ -178,6 +182,7 @@ def test_form_sets_number_their_forms_as_the_circulars_do():
         ("05", "stop"),
         ("06", "control"),
         ("07", "register"),
+        ("", "refusal_decision"),
     ]
     assert (
         str(FORMS_2025.form(SlipKind.APOLOGY).title)
@@ -239,20 +244,21 @@ def test_stop_notice_exists_only_in_the_2025_set(stopped):
     assert "Người nộp đề nghị dừng để điều chỉnh hồ sơ" in text
 
 
-def test_control_slip_lists_every_event_with_who_and_when(apologised):
-    # Given a dossier submitted, received, forwarded and apologised for (four events)
+def test_control_slip_lists_the_hand_overs_with_who_and_when(apologised):
+    # Given a dossier submitted, received, forwarded and apologised for
     html = slip_html(dossier=apologised, kind="control")
     text = pdf_text(slip_render(dossier=apologised, kind="control"))
-    # Then the control slip has one table row per event, with the actor and the time
-    assert html.split("<tbody>")[1].count("<tr>") == 4
+    # Then the control slip has one row per hand-over (receipt, forward), with both sides and the time
+    assert html.split("<tbody>")[1].count("<tr>") == 2
     assert has_phrase(text, "Phiếu kiểm soát quá trình giải quyết hồ sơ") and "Mẫu số 05" in text
-    for label, who, at in [
-        ("Nộp hồ sơ", "Nguyễn Văn An", "03/03/2025 08:30"),
-        ("Tiếp nhận hồ sơ", "Motcua", "03/03/2025 09:00"),
-        ("Chuyển xử lý", "Motcua", "03/03/2025 10:00"),
-        ("Lanhdao", "Cần xác minh thông tin với cơ quan khác", "05/03/2025 15:00"),
+    for label, giver, receiver, at in [
+        ("Tiếp nhận hồ sơ", "Nguyễn Văn An", "Motcua", "03/03/2025 09:00"),
+        ("Chuyển hồ sơ giải quyết", "Motcua", "Chuyenvien", "03/03/2025 10:00"),
     ]:
-        assert label in text and who in text and at in text
+        assert label in text and giver in text and receiver in text and at in text
+    # and the apology that moved the appointment is told under the table
+    assert "Lanhdao xin lỗi, hẹn lại từ 06/03/2025 09:00 sang 10/03/2025 09:00" in text
+    assert "Cần xác minh thông tin với cơ quan khác" in text
 
 
 @pytest.mark.parametrize(

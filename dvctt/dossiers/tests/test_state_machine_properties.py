@@ -61,8 +61,11 @@ def _do(move: str, dossier: Dossier, actor, at):
         return services.dossier_accept_withdrawal(**d)
     if move == "reject_withdrawal":
         return services.dossier_reject_withdrawal(**d, reason="Không")
+    if move == "draft_apology":
+        new_due = (dossier.effective_due_at or at) + timedelta(days=3)
+        return services.dossier_draft_apology(**d, new_due_at=new_due, reason="Chậm")
     if move == "apologise":
-        new_due = (dossier.due_at or at) + timedelta(days=3)
+        new_due = (dossier.effective_due_at or at) + timedelta(days=3)
         return services.dossier_apologise(**d, new_due_at=new_due, reason="Chậm")
     if move == "return_result":
         return services.dossier_return_result(**d, method="online")

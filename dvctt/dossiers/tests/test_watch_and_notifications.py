@@ -9,7 +9,7 @@ from django.core import mail
 
 from dvctt.common.errors import AccessDenied
 from dvctt.dossiers import services
-from dvctt.dossiers.deadlines import effective_due, paused_time
+from dvctt.dossiers.deadlines import paused_time
 from dvctt.dossiers.models import Notification
 from dvctt.dossiers.notifications.channels import ChannelError, EmailChannel
 from dvctt.dossiers.states import Status
@@ -136,6 +136,9 @@ def test_pause_across_tet_moves_the_effective_due_by_the_paused_time(
         dossier_id=dossier.pk, actor=specialist, content="Bổ sung", at=vn(2025, 1, 23, 9)
     )
     dossier = services.dossier_answer_supplement(dossier_id=dossier.pk, actor=citizen, at=vn(2025, 2, 4, 9))
-    # The paused time is counted as it ran (spec: NgayBoSung − NgayYeuCau), Tết included.
+    # The indicators' paused time is counted as it ran (spec: NgayBoSung − NgayYeuCau), Tết included.
     assert paused_time(dossier=dossier, until=vn(2025, 3, 1)) == timedelta(days=12)
-    assert effective_due(dossier=dossier, until=vn(2025, 3, 1)) == dossier.due_at + timedelta(days=12)
+    # The appointment given to people resumes the 16 working hours left at the request (Thu 6 h, Fri 8 h,
+    # Mon 2 h) from the answer: Tue 04/02 6 h, Wed 8 h, Thu 06/02 07:00–09:00 — not due + 12 clock days.
+    assert dossier.effective_due_at == vn(2025, 2, 6, 9)
+    assert dossier.due_at == vn(2025, 2, 3, 9)
