@@ -25,6 +25,9 @@ SLIP_FOR_MOVE = {
     "receive": "receipt",
     "intake": "receipt",
     "request_supplement": "supplement",
+    # a pause ended: the receipt is re-issued with the new appointment
+    "answer_supplement": "receipt",
+    "record_payment": "receipt",
     "refuse_acceptance": "refusal",
     "apologise": "apology",
     "stop": "stop",

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from dvctt.agencies.models import Unit
 from dvctt.catalog.models import PaperForm, ProcedureVersion, TimeLimitUnit
@@ -36,6 +36,24 @@ SLIP_ACTIONS: dict[SlipKind, frozenset[str]] = {
     SlipKind.STOP: frozenset({"stop", "expire_supplement"}),
     SlipKind.REFUSAL_DECISION: frozenset({"refuse"}),
 }
+
+#: The moves that end a pause of the clock, and what the re-issued receipt says of them.
+RESUME_ACTIONS: dict[str, Any] = {
+    "answer_supplement": gettext_lazy("sau khi Ông/Bà bổ sung hồ sơ"),
+    "record_payment": gettext_lazy("sau khi Ông/Bà hoàn thành nghĩa vụ tài chính"),
+}
+
+
+def applicant_slip_kinds(*, dossier: Dossier, events: list[DossierEvent]) -> list[SlipKind]:
+    """The slips addressed to the applicant that apply to the dossier now (no query: from its events)."""
+    kinds = []
+    if dossier.received_at is not None:
+        kinds.append(SlipKind.RECEIPT)
+    for kind in (SlipKind.SUPPLEMENT, SlipKind.REFUSAL, SlipKind.APOLOGY, SlipKind.STOP):
+        if _latest(events, kind) is not None:
+            kinds.append(kind)
+    return kinds
+
 
 #: Where the result goes when the dossier has no return method yet: the channel it came by.
 RETURN_BY_CHANNEL = {
@@ -256,6 +274,21 @@ def slip_content(*, dossier: Dossier, kind: SlipKind | str) -> SlipContent:
     v["due_at"] = fmt_dt(
         payload.get("due_at") if kind == SlipKind.RECEIPT and payload.get("due_at") else None
     ) or (fmt_dt(dossier.first_due_at or dossier.due_at))
+    if kind == SlipKind.RECEIPT:
+        # After a pause (supplement answered, financial obligation met) the appointment is given anew: the
+        # receipt, re-issued, prints the latest one beside the first (Decree 61/2018 art. 15, 19).
+        resumed = [
+            e
+            for e in events
+            if e.action in RESUME_ACTIONS
+            and e.payload.get("due_after")
+            and e.payload.get("due_after") != e.payload.get("due_before")
+        ]
+        if resumed:
+            last = resumed[-1]
+            v["new_due_at"] = fmt_dt(dossier.effective_due_at or last.payload["due_after"])
+            v["new_due_since"] = fmt_dt(last.at)
+            v["new_due_why"] = str(RESUME_ACTIONS[last.action])
     v["issued_at"] = fmt_dt(issued_at)
     v["issued_day"] = timezone.localtime(issued_at).date()
     v["time_limit"] = time_limit_text(dossier.procedure_version, dossier.channel)

@@ -163,11 +163,13 @@ def sample_slip_data() -> dict[str, Any]:
                 "deadline",
                 "previous_due_at",
                 "new_due_at",
+                "new_due_since",
                 "current_due_at",
             )
         }
         | {
             "actor": "Cán bộ",
+            "new_due_why": "sau khi Ông/Bà bổ sung hồ sơ",
             "issued_day": timezone.localdate(),
             "time_limit": "03 ngày làm việc",
             "return_method": "Trực tuyến",

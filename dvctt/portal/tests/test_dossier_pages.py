@@ -99,6 +99,28 @@ def test_owner_answers_a_supplement_request_online_and_the_clock_resumes(
     assert processing.supplements.get().answer_note == "Gửi bản sao"
 
 
+def test_the_owner_gets_the_new_appointment_and_the_reissued_receipt_after_a_supplement(
+    client: Client, processing: Any, specialist: Any, citizen: Any
+) -> None:
+    from dvctt.dossiers.tests.test_slips import pdf_text
+
+    # given a dossier due Thu 06/03/2025 09:00, asked for a supplement Mon 03/03 16:00, answered Tue 04/03 08:00
+    services.dossier_request_supplement(
+        dossier_id=processing.pk, actor=specialist, content="Bổ sung", at=vn(2025, 3, 3, 16)
+    )
+    services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen, at=vn(2025, 3, 4, 8))
+    # when the owner opens the dossier
+    client.force_login(citizen)
+    html = _lookup(client, processing.code).content.decode()
+    # then the appointment shown is the new one (19 working hours resumed from the answer), with the first beside it
+    assert "06/03/2025 11:00" in html and "hẹn lần đầu 06/03/2025 09:00" in html
+    # and the receipt, among the slips addressed to them, prints the new appointment
+    receipt = reverse("api:dossier-slip", kwargs={"code": processing.code, "kind": "receipt"})
+    assert receipt in html and 'data-slip="supplement"' in html
+    text = " ".join(pdf_text(client.get(receipt).content).split())
+    assert "Hẹn trả kết quả mới sau khi Ông/Bà bổ sung hồ sơ" in text and "06/03/2025 11:00" in text
+
+
 def test_supplement_answer_needs_note_or_file_and_only_the_owner(
     client: Client, processing: Any, specialist: Any, other_citizen: Any, citizen: Any
 ) -> None:

@@ -147,8 +147,26 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
             ended=dossier.status in ENDING_STATUSES,
             amount_due=_fees_due(dossier) if owner else 0,
             obligation_due=_obligation_due(dossier) if owner else 0,
+            slips=_slips(dossier) if owner else [],
         )
     return render(request, "portal/dossier_lookup.html", context)
+
+
+def _slips(dossier: Dossier) -> list[dict[str, str]]:
+    """The slips addressed to the applicant (receipt and appointment, re-issued after a pause; supplement
+    request; refusal; apology and new appointment; stop), as PDF links."""
+    from dvctt.dossiers.slips.content import applicant_slip_kinds
+    from dvctt.dossiers.slips.forms import KIND_LABELS
+
+    events = list(dossier.events.order_by("seq"))
+    return [
+        {
+            "kind": str(kind),
+            "label": str(KIND_LABELS[kind]),
+            "url": reverse("api:dossier-slip", kwargs={"code": dossier.code, "kind": str(kind)}),
+        }
+        for kind in applicant_slip_kinds(dossier=dossier, events=events)
+    ]
 
 
 def _obligation_due(dossier: Dossier) -> int:
