@@ -23,10 +23,26 @@ $(UV):
 venv: $(UV)
 	@$(UV) sync --frozen --quiet --python $(PYTHON)
 
-## Run the platform on demo data (SQLite, no other service) at http://$(HOST):$(PORT)
+## Run the platform on demo data (SQLite, no other service) at http://$(HOST):$(PORT); the national sign-in goes
+## to a local identity sandbox on 127.0.0.1:$(IDENTITY_PORT), stopped with the platform (docs/identity.md)
+IDENTITY_PORT ?= 8766
+# The national portal's sandbox (docs/national-portal.md): the demo's dossiers are really synced to it, by an
+# outbox sender started beside the web server; its page http://127.0.0.1:$(PORTAL_PORT)/ shows what it received.
+PORTAL_PORT ?= 8765
+PORTAL_ENV := DVCTT_NATIONAL_PORTAL_TRANSPORT=adapter \
+	DVCTT_NATIONAL_PORTAL_LOGIN_URL=http://127.0.0.1:$(PORTAL_PORT)/adapter/login \
+	DVCTT_NATIONAL_PORTAL_ADAPTER_URL=http://127.0.0.1:$(PORTAL_PORT)/adapter \
+	DVCTT_NATIONAL_PORTAL_USERNAME=dvctt DVCTT_NATIONAL_PORTAL_PASSWORD=sandbox \
+	DVCTT_NATIONAL_PORTAL_UNIT_CODE=000.00.00.H38 DVCTT_NATIONAL_PORTAL_DSTCODE=DVCQG
 demo: venv
 	$(DVCTT) migrate --noinput
 	$(DVCTT) demo_seed
+	$(DVCTT) identity_sandbox --port $(IDENTITY_PORT) & pids=$$!; \
+	$(DVCTT) national_portal_sandbox --port $(PORTAL_PORT) --data var/portal-sandbox.json & pids="$$pids $$!"; \
+	export $(PORTAL_ENV); $(DVCTT) outbox_send --loop 2 & pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null' EXIT; \
+	DVCTT_IDENTITY_ISSUER=http://127.0.0.1:$(IDENTITY_PORT) DVCTT_IDENTITY_CLIENT_ID=dvctt \
+	DVCTT_IDENTITY_CLIENT_SECRET=sandbox DVCTT_PUBLIC_BASE_URL=http://$(HOST):$(PORT) \
 	DVCTT_TASKS_IMMEDIATE=1 DVCTT_DEBUG=1 $(DVCTT) runserver $(HOST):$(PORT)
 
 seed: venv

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "dvctt.common",
+    "dvctt.outbox",
     "dvctt.agencies",
     "dvctt.accounts",
     "dvctt.catalog",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "dvctt.plans",
     "dvctt.reports",
     "dvctt.integrations",
+    "dvctt.integrations.national_portal",
+    "dvctt.integrations.identity",
     "dvctt.portal",
     "dvctt.backoffice",
 ]
@@ -77,7 +80,10 @@ MIDDLEWARE = [
     # First, so that it runs once the whole first response is made (dvctt/common/collector.py).
     "dvctt.common.collector.FreezeAfterFirstResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dvctt.common.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware: odd input (NUL bytes, deep JSON, far dates) is refused with a 400.
+    "dvctt.common.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dvctt.common.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -271,3 +277,79 @@ LOGGING = {
 
 # Working hours of the one-stop units (domain.md §5); each pair is a working period of the day.
 DVCTT_WORKING_PERIODS = os.environ.get("DVCTT_WORKING_PERIODS", "07:00-11:30,13:30-17:00")
+
+# The outbox (dvctt/outbox): messages to outside systems, sent by `dvctt outbox_send --loop` (docs/national-portal.md).
+DVCTT_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("DVCTT_OUTBOX_MAX_ATTEMPTS", "8"))
+DVCTT_OUTBOX_BACKOFF_SECONDS = float(os.environ.get("DVCTT_OUTBOX_BACKOFF_SECONDS", "10"))
+DVCTT_OUTBOX_BACKOFF_MAX_SECONDS = float(os.environ.get("DVCTT_OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
+DVCTT_OUTBOX_LEASE_SECONDS = float(os.environ.get("DVCTT_OUTBOX_LEASE_SECONDS", "300"))
+DVCTT_OUTBOX_BATCH = int(os.environ.get("DVCTT_OUTBOX_BATCH", "100"))
+
+# Sync to the National Public Service Portal (spec/national-portal.md §1): "" (off), "adapter" or "gateway".
+DVCTT_NATIONAL_PORTAL_TRANSPORT = os.environ.get("DVCTT_NATIONAL_PORTAL_TRANSPORT", "")
+DVCTT_NATIONAL_PORTAL_ADAPTER_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_ADAPTER_URL", "")
+DVCTT_NATIONAL_PORTAL_LOGIN_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_LOGIN_URL", "")
+DVCTT_NATIONAL_PORTAL_USERNAME = os.environ.get("DVCTT_NATIONAL_PORTAL_USERNAME", "")
+DVCTT_NATIONAL_PORTAL_PASSWORD = os.environ.get("DVCTT_NATIONAL_PORTAL_PASSWORD", "")
+DVCTT_NATIONAL_PORTAL_UNIT_CODE = os.environ.get("DVCTT_NATIONAL_PORTAL_UNIT_CODE", "")
+DVCTT_NATIONAL_PORTAL_DSTCODE = os.environ.get("DVCTT_NATIONAL_PORTAL_DSTCODE", "")
+DVCTT_NATIONAL_PORTAL_TOKEN_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_TOKEN_URL", "")
+DVCTT_NATIONAL_PORTAL_CLIENT_ID = os.environ.get("DVCTT_NATIONAL_PORTAL_CLIENT_ID", "")
+DVCTT_NATIONAL_PORTAL_CLIENT_SECRET = os.environ.get("DVCTT_NATIONAL_PORTAL_CLIENT_SECRET", "")
+DVCTT_NATIONAL_PORTAL_CREATE_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_CREATE_URL", "")
+DVCTT_NATIONAL_PORTAL_UPDATE_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_UPDATE_URL", "")
+DVCTT_NATIONAL_PORTAL_PROGRESS_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_PROGRESS_URL", "")
+DVCTT_NATIONAL_PORTAL_LOOKUP_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_LOOKUP_URL", "")
+DVCTT_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("DVCTT_NATIONAL_PORTAL_TIMEOUT", "15"))
+# 30 days: the portal fetches file links some time after they are sent.
+DVCTT_NATIONAL_PORTAL_LINK_MAX_AGE = int(os.environ.get("DVCTT_NATIONAL_PORTAL_LINK_MAX_AGE", "2592000"))
+
+# Sign-in with the national account, DVCQG / VNeID (spec/national-portal.md §3; docs/identity.md). Off until a
+# client id and the issuer (or the authorize, token and JWKS URLs) are set; the endpoints are unconfirmed.
+DVCTT_IDENTITY_ISSUER = os.environ.get("DVCTT_IDENTITY_ISSUER", "")
+DVCTT_IDENTITY_AUTHORIZE_URL = os.environ.get("DVCTT_IDENTITY_AUTHORIZE_URL", "")
+DVCTT_IDENTITY_TOKEN_URL = os.environ.get("DVCTT_IDENTITY_TOKEN_URL", "")
+DVCTT_IDENTITY_USERINFO_URL = os.environ.get("DVCTT_IDENTITY_USERINFO_URL", "")
+DVCTT_IDENTITY_JWKS_URL = os.environ.get("DVCTT_IDENTITY_JWKS_URL", "")
+DVCTT_IDENTITY_CLIENT_ID = os.environ.get("DVCTT_IDENTITY_CLIENT_ID", "")
+DVCTT_IDENTITY_CLIENT_SECRET = os.environ.get("DVCTT_IDENTITY_CLIENT_SECRET", "")
+DVCTT_IDENTITY_SCOPE = os.environ.get("DVCTT_IDENTITY_SCOPE", "openid")
+DVCTT_IDENTITY_ACR_VALUES = os.environ.get("DVCTT_IDENTITY_ACR_VALUES", "LoA1")
+DVCTT_IDENTITY_TIMEOUT = float(os.environ.get("DVCTT_IDENTITY_TIMEOUT", "10"))
+# The hooks through which the accounts pages reach the adapter (accounts does not import integrations).
+DVCTT_NATIONAL_SIGN_IN_URLCONF = "dvctt.integrations.identity.urls"
+DVCTT_NATIONAL_SIGN_IN_URL = "dvctt.integrations.identity.views.sign_in_url"
+
+# The national payment platform, PayGov (spec/national-portal.md §2, docs/payments.md "PayGov"): off while the URL,
+# partner code or secret is empty. Which procedures or units pay through it: admin, "Cấu hình cổng thanh toán".
+DVCTT_PAYGOV_URL = os.environ.get("DVCTT_PAYGOV_URL", "")
+DVCTT_PAYGOV_PARTNER = os.environ.get("DVCTT_PAYGOV_PARTNER", "")
+DVCTT_PAYGOV_SECRET = os.environ.get("DVCTT_PAYGOV_SECRET", "")
+DVCTT_PAYGOV_CHANNEL = os.environ.get("DVCTT_PAYGOV_CHANNEL", "WEB")
+DVCTT_PAYGOV_DEVICE = os.environ.get("DVCTT_PAYGOV_DEVICE", "DESKTOP")
+DVCTT_PAYGOV_BANK = os.environ.get("DVCTT_PAYGOV_BANK", "")
+DVCTT_PAYGOV_TIMEOUT = float(os.environ.get("DVCTT_PAYGOV_TIMEOUT", "15"))
+DVCTT_PAYGOV_SETTLE_AFTER_MINUTES = int(os.environ.get("DVCTT_PAYGOV_SETTLE_AFTER_MINUTES", "15"))
+DVCTT_PAYGOV_SETTLE_BATCH = int(os.environ.get("DVCTT_PAYGOV_SETTLE_BATCH", "200"))
+
+# Security (docs/configuration.md, "Security"): HSTS once cookies are secure (HTTPS only), the Content-Security-
+# Policy (dvctt/common/security_headers.py), bounds on odd input (dvctt/common/request_guard.py), the public
+# tracking limit per address (dvctt/common/throttle.py), no identification number in the request logs.
+SECURE_HSTS_SECONDS = int(os.environ.get("DVCTT_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DVCTT_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DVCTT_HSTS_PRELOAD", False)
+if env_bool("DVCTT_BEHIND_TLS_PROXY", False):
+    # Only when the reverse proxy terminates TLS and sets (never passes through) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+DVCTT_CSP = os.environ.get("DVCTT_CSP", "")  # empty: the built-in policy (same origin, no inline code)
+DVCTT_CSP_REPORT_ONLY = env_bool("DVCTT_CSP_REPORT_ONLY", False)
+DVCTT_CSP_RELAXED_PATHS = env_list("DVCTT_CSP_RELAXED_PATHS", "/api/v1/docs/")
+DVCTT_JSON_MAX_DEPTH = int(os.environ.get("DVCTT_JSON_MAX_DEPTH", "32"))
+DVCTT_DATE_MIN_YEAR = int(os.environ.get("DVCTT_DATE_MIN_YEAR", "1900"))
+DVCTT_DATE_MAX_YEAR = int(os.environ.get("DVCTT_DATE_MAX_YEAR", "2100"))
+DVCTT_TRACK_THROTTLE_LIMIT = int(os.environ.get("DVCTT_TRACK_THROTTLE_LIMIT", "30"))
+DVCTT_TRACK_THROTTLE_WINDOW = int(os.environ.get("DVCTT_TRACK_THROTTLE_WINDOW", "60"))
+# Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For (0: none).
+DVCTT_PROXY_COUNT = int(os.environ.get("DVCTT_PROXY_COUNT", "0"))
+# runserver's request lines go through the masking console handler too (gunicorn: gunicorn.conf.py).
+LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}  # type: ignore[index]

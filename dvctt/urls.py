@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("dvctt.dossiers.api_urls")),
     path("", include("dvctt.monitoring.api_urls")),
     path("", include("dvctt.plans.api_urls")),
+    path("", include("dvctt.reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -25,8 +26,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dvctt.accounts.urls")),
     path("mot-cua/", include("dvctt.backoffice.urls")),
+    path("theo-doi/bao-cao/", include("dvctt.reports.urls")),
     path("theo-doi/", include("dvctt.plans.dashboard_urls")),
     path("ke-hoach/", include("dvctt.plans.urls")),
+    path("dvcqg/", include("dvctt.integrations.national_portal.urls")),
     path("", include("dvctt.portal.urls")),
 ]
 

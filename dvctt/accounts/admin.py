@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from dvctt.accounts.models import Official, User
+from dvctt.accounts.models import NationalIdentity, Official, User
 
 
 @admin.register(User)
@@ -42,3 +42,18 @@ class OfficialAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     raw_id_fields = ["unit"]
     date_hierarchy = "valid_from"
+
+
+@admin.register(NationalIdentity)
+class NationalIdentityAdmin(admin.ModelAdmin):
+    """Links to national accounts: read-only (they come from the identity server); deleting one unlinks the
+    account, which the help desk does to sort out a refused match before the person signs in again."""
+
+    list_display = ["user", "tech_id", "account_type", "level", "linked_by_password", "verified_at"]
+    list_filter = ["account_type", "linked_by_password"]
+    search_fields = ["user__username", "tech_id"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in NationalIdentity._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

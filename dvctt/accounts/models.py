@@ -122,3 +122,48 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name or mask_id(self.national_id)} ({self.valid_from:%d/%m/%Y})"
+
+
+class NationalAccountType(models.IntegerChoices):
+    """``LoaiTaiKhoan`` of the national identity service."""
+
+    CITIZEN = 1, _("Công dân")
+    BUSINESS = 2, _("Tổ chức, doanh nghiệp")
+
+
+class NationalIdentity(models.Model):
+    """The national account (DVCQG / VNeID) an account is linked to, with what the identity vouches for.
+
+    One link per account and per national account (``tech_id`` unique): two local accounts can never share a
+    national identity, and a link is only made by signing in through the national service (a new account) or,
+    for an existing local account, after proving its password too (``linked_by_password``). The identity fields
+    are the ones the national service returned at the last sign-in: they are verified, the forms show them
+    read-only.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="national_identity"
+    )
+    tech_id = models.CharField(_("mã định danh tài khoản quốc gia"), max_length=255, unique=True)  # TechID
+    subject = models.CharField(_("mã chủ thể (sub)"), max_length=255)  # sub
+    account_type = models.PositiveSmallIntegerField(
+        _("loại tài khoản"), choices=NationalAccountType.choices, default=NationalAccountType.CITIZEN
+    )  # LoaiTaiKhoan
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)  # HoVaTen
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)  # SoDinhDanh
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)  # NgayThangNamSinh
+    gender = models.CharField(_("giới tính"), max_length=20, blank=True)  # GioiTinh
+    address = models.CharField(_("nơi thường trú"), max_length=500, blank=True)  # ThuongTru
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)  # MaSoThue / MaSoDoanhNghiep
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=255, blank=True)  # TenDoanhNghiep
+    level = models.CharField(_("mức độ xác thực"), max_length=20, blank=True)  # loAs / IAL / acr
+    linked_by_password = models.BooleanField(_("liên kết tài khoản có sẵn"), default=False)
+    linked_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("xác thực lần cuối lúc"))
+
+    class Meta:
+        verbose_name = _("tài khoản định danh quốc gia")
+        verbose_name_plural = _("tài khoản định danh quốc gia")
+
+    def __str__(self) -> str:
+        return f"{self.full_name or self.organisation_name} ({mask_id(self.id_number)})"

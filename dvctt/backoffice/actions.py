@@ -11,10 +11,15 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dvctt.accounts.models import User
+from dvctt.accounts.models import Role, User
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.services.core import actor_may
+from dvctt.dossiers.services.processing import (
+    dossier_proposal_pending,
+    dossier_propose_result,
+    dossier_return_proposal,
+)
 from dvctt.dossiers.states import Move, Status, moves_from
 
 #: Moves never offered on a screen: submission has the intake page, expiry is the periodic watch's.
@@ -34,8 +39,30 @@ SLIP_FOR_MOVE = {
 }
 
 
-def moves_for(*, user: User, dossier: Dossier) -> list[Move]:
-    """The moves ``user`` may make on ``dossier`` now (state table and role/unit; no query beyond scope)."""
+def proposal_pending(*, dossier: Dossier, events: list[Any] | None = None) -> Any:
+    """The specialist's proposal waiting for the unit leader (from ``events`` when given: no query)."""
+    if dossier.status != Status.PROCESSING:
+        return None
+    if events is None:
+        return dossier_proposal_pending(dossier=dossier)
+    for event in reversed(events):
+        if event.action == "return_proposal":
+            return None
+        if event.action == "propose_result":
+            return event
+    return None
+
+
+def moves_for(*, user: User, dossier: Dossier, events: list[Any] | None = None) -> list[Move]:
+    """The moves ``user`` may make on ``dossier`` now (state table and role/unit).
+
+    With sign-off (the procedure version's ``sign_off_required``), a specialist proposes instead of approving or
+    refusing, and the leader may return a pending proposal. ``events`` (in ``seq`` order) spare a query.
+    """
+    sign_off = dossier.status == Status.PROCESSING and bool(
+        getattr(dossier.procedure_version, "sign_off_required", False)
+    )
+    pending = proposal_pending(dossier=dossier, events=events) if sign_off else None
     allowed = []
     for move in moves_from(dossier.status):
         if move.name in HIDDEN_MOVES:
@@ -43,6 +70,12 @@ def moves_for(*, user: User, dossier: Dossier) -> list[Move]:
         if move.name in ("accept_withdrawal", "reject_withdrawal") and dossier.ended_at is not None:
             continue
         if move.name == "mark_uncollected" and dossier.result_uncollected_at is not None:
+            continue
+        if move.name == "propose_result" and (not sign_off or pending is not None):
+            continue
+        if move.name == "return_proposal" and pending is None:
+            continue
+        if move.name in ("approve", "refuse") and sign_off and user.role == Role.SPECIALIST:
             continue
         if actor_may(actor=user, move=move, dossier=dossier):
             allowed.append(move)
@@ -152,6 +185,16 @@ def move_apply(*, move: str, dossier: Dossier, actor: User, data: dict[str, Any]
         return services.dossier_apologise(**common, new_due_at=data["new_due_at"], reason=data["reason"])
     if move == "return_result":
         return services.dossier_return_result(**common, method=data["method"])
+    if move == "propose_result":
+        return dossier_propose_result(
+            **common,
+            outcome=data["outcome"],
+            result_name=data.get("result_name", ""),
+            reasons=data.get("reasons", ""),
+            note=data.get("note", ""),
+        )
+    if move == "return_proposal":
+        return dossier_return_proposal(**common, note=data["note"])
     if move == "mark_uncollected":
         # The service takes no version; its own check refuses a second record, and the view compares first.
         return services.dossier_mark_uncollected(dossier_id=dossier.pk, actor=actor)

@@ -18,6 +18,9 @@ from dvctt.dossiers.states import Channel, Status
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
+#: The inbox's "finished" view (``?xem=ket_thuc``): dossiers that no longer wait for an official.
+FINISHED = "ket_thuc"
+
 DUE_LABELS = {
     "late": _("Quá hạn"),
     "soon": _("Đến hạn trong 1 ngày làm việc"),
@@ -53,17 +56,26 @@ class InboxFilterForm(forms.Form):
         label=_("Sắp xếp"),
         required=False,
         choices=[
+            ("work", _("Việc cần làm trước (mới, đã tiếp nhận; hạn gần nhất)")),
             ("due", _("Hạn trả: sớm nhất trước")),
             ("-due", _("Hạn trả: muộn nhất trước")),
             ("received", _("Ngày tiếp nhận: cũ nhất trước")),
             ("-received", _("Ngày tiếp nhận: mới nhất trước")),
             ("code", _("Mã hồ sơ")),
+            ("-ended", _("Ngày kết thúc: mới nhất trước")),
         ],
+    )
+    xem = forms.ChoiceField(
+        label=_("Hiển thị"),
+        required=False,
+        choices=[("", _("Hồ sơ đang chờ xử lý")), (FINISHED, _("Hồ sơ đã kết thúc"))],
     )
 
     def clean_sap_xep(self) -> str:
-        value = self.cleaned_data.get("sap_xep") or "due"
-        return value if value in SORTS else "due"
+        value = self.cleaned_data.get("sap_xep") or ""
+        if value in SORTS:
+            return value
+        return "-ended" if self.data.get("xem") == FINISHED else "work"
 
 
 class SearchForm(forms.Form):
@@ -195,7 +207,7 @@ def _eform_field(item: dict[str, Any]) -> forms.Field:
         widget = forms.Textarea(attrs={"rows": 3})
     elif kind == "date":
         widget = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-    elif kind in ("number", "integer", "id_number", "phone"):
+    elif kind in ("number", "integer", "money", "id_number", "phone"):
         widget = forms.TextInput(attrs={"inputmode": "numeric"})
     # Values go to the e-form validator as typed: it owns the rules (dates dd/mm/yyyy, numbers, ids).
     return forms.CharField(
@@ -213,7 +225,9 @@ def _eform_field(item: dict[str, Any]) -> forms.Field:
 class MoveForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, dossier: Any = None, officers: Any = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, dossier: Any = None, officers: Any = None, units: Any = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
 
@@ -261,27 +275,40 @@ class AnswerSupplementForm(MoveForm):
 
 
 class ForwardForm(MoveForm):
+    """Choose the specialist and/or the other units by name; ``data-search`` lets the page's script add a filter
+    box (``backoffice/js/picker.js``), and without script the lists still work as they are."""
+
     assignee = forms.ModelChoiceField(
-        label=_("Chuyển cho cán bộ"), queryset=User.objects.none(), required=False, empty_label="—"
+        label=_("Chuyển cho cán bộ"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs={"data-search": _("Tìm cán bộ theo tên")}),
     )
-    to_units = forms.CharField(
-        label=_("Chuyển liên thông đến đơn vị (mã đơn vị, cách nhau bởi dấu phẩy)"), required=False
+    to_units = forms.MultipleChoiceField(
+        label=_("Chuyển liên thông đến đơn vị"),
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-search": _("Tìm đơn vị theo tên")}),
+        error_messages={"invalid_choice": _("Đơn vị “%(value)s” không có trong danh sách.")},
     )
     note = forms.CharField(label=_("Ý kiến chuyển"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any):
+    def __init__(self, *args: Any, officers: Any = None, units: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if officers is not None:
             self.fields["assignee"].queryset = officers  # type: ignore[attr-defined]
             self.fields["assignee"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
                 f"{u.full_name or u.username} ({u.get_role_display()})"
             )
+        # (code, name) pairs: the officer reads the name, the service receives the code.
+        self.fields["to_units"].choices = [(code, name) for code, name in units or []]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        codes = [c.strip() for c in (data.get("to_units") or "").split(",") if c.strip()]
+        codes = list(data.get("to_units") or [])
         data["unit_codes"] = codes
-        if not data.get("assignee") and not codes:
+        if not data.get("assignee") and not codes and not self.errors:
             raise forms.ValidationError(_("Chọn cán bộ xử lý hoặc đơn vị liên thông."))
         return data
 
@@ -318,6 +345,46 @@ class ReturnForm(MoveForm):
     method = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ReturnMethod.choices)
 
 
+class ProposeForm(MoveForm):
+    """The specialist's proposal, for the unit leader to sign off."""
+
+    outcome = forms.ChoiceField(
+        label=_("Đề xuất"),
+        choices=[("approve", _("Phê duyệt, cấp kết quả")), ("refuse", _("Từ chối giải quyết"))],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    result_name = forms.CharField(
+        label=_("Tên giấy tờ kết quả (khi đề xuất phê duyệt)"), required=False, max_length=255
+    )
+    reasons = forms.CharField(
+        label=_("Lý do (khi đề xuất từ chối)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    note = forms.CharField(
+        label=_("Ý kiến trình lãnh đạo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == "approve" and not (data.get("result_name") or "").strip():
+            self.add_error("result_name", _("Nhập tên giấy tờ kết quả."))
+        if data.get("outcome") == "refuse" and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", _("Nhập lý do từ chối."))
+        return data
+
+
+class ReturnProposalForm(MoveForm):
+    note = forms.CharField(
+        label=_("Ý kiến trả lại cho chuyên viên"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
 MOVE_FORMS: dict[str, type[MoveForm]] = {
     "receive": MoveForm,
     "refuse_acceptance": ReasonsForm,
@@ -336,4 +403,6 @@ MOVE_FORMS: dict[str, type[MoveForm]] = {
     "apologise": ApologyForm,
     "return_result": ReturnForm,
     "mark_uncollected": MoveForm,
+    "propose_result": ProposeForm,
+    "return_proposal": ReturnProposalForm,
 }

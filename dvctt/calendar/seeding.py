@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
-import holidays
-
 # Kind values, shared with models.DayKind (kept here so that this module stays free of the ORM).
 PUBLIC_HOLIDAY = "public_holiday"
 DAY_OFF = "day_off"
@@ -174,6 +172,8 @@ def _classify(english_name: str) -> tuple[str, str, str]:
 
 def seed_entries(year: int) -> list[SeedEntry]:
     """The exceptions of ``year`` (sorted by date): public holidays, days off, make-up working days."""
+    import holidays  # here, not at the top: models import this module, and every process needs not the package
+
     english = holidays.country_holidays("VN", years=year, language="en_US")
     vietnamese = holidays.country_holidays("VN", years=year, language="vi")
     entries: dict[date, SeedEntry] = {}
@@ -222,4 +222,6 @@ def years_to_seed(today: date) -> list[int]:
 
 
 def holidays_version() -> str:
+    import holidays
+
     return str(getattr(holidays, "__version__", "?"))

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from dvctt.catalog import services
+from dvctt.catalog.eform_editor import EFormEditorWidget
+from dvctt.catalog.eforms import EFormError, eform_definition_validate
 from dvctt.catalog.models import DossierComponent, FeeLine, Field, Procedure, ProcedureVersion
 from dvctt.common.errors import DomainError
 
@@ -96,9 +98,15 @@ class ProcedureVersionForm(forms.ModelForm):
             "steps",
             "legal_basis",
             "eform",
+            "sign_off_required",
             "extra",
         ]
+        widgets = {"eform": EFormEditorWidget}
         help_texts = {
+            "eform": _(
+                "Thêm, sửa, sắp xếp các trường của tờ khai; phần xem trước cho thấy tờ khai như người nộp hồ sơ "
+                "sẽ thấy. Biểu mẫu được kiểm tra trước khi lưu."
+            ),
             "time_limit_unit": _("Thời hạn tính theo tháng hoặc buổi làm việc phải là số nguyên dương."),
             "same_day_cutoff": _(
                 "Ví dụ 15:00 (chứng thực bản sao): hồ sơ tiếp nhận trong ngày làm việc trước giờ này được hẹn trả "
@@ -110,6 +118,15 @@ class ProcedureVersionForm(forms.ModelForm):
                 "hoặc qua bưu chính và chuyển đến đơn vị có thẩm quyền giải quyết."
             ),
         }
+
+    def clean_eform(self) -> Any:
+        """Every problem of the definition, by field, before anything is saved."""
+        definition = self.cleaned_data.get("eform")
+        try:
+            return eform_definition_validate(definition)
+        except EFormError as exc:
+            details = [message for messages in exc.fields.values() for message in messages]
+            raise ValidationError(details or [exc.message]) from exc
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -145,6 +162,7 @@ class ProcedureVersionAdmin(SimpleHistoryAdmin):
         "integrated_national",
         "eligible_full_process",
         "any_commune_reception",
+        "sign_off_required",
         "time_limit_unit",
         "field",
     ]

@@ -9,24 +9,33 @@ A definition is a list of fields::
      {"name": "gioi_tinh", "label": "Giới tính", "type": "select", "choices": [["nam", "Nam"], ["nu", "Nữ"]]}]
 
 ``choices`` items are ``[value, label]`` pairs or plain strings (value and label alike).
+
+``eform_data_display`` is the one way filled data is shown to officials (the back-office page, slips, exports):
+labels, formatted values, and personal fields (identification and phone numbers) masked unless the reader may
+see them.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvctt.common.errors import DomainError
+from dvctt.common.masking import mask_id
+from dvctt.common.text import FREE_TEXT_MAX_CHARS
 
 FIELD_TYPES = (
     "text",
     "textarea",
     "number",
     "integer",
+    "money",
     "date",
     "select",
     "multiselect",
@@ -42,6 +51,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PHONE = re.compile(r"^(?:\+84|84|0)(?:[35789]\d{8}|2\d{9})$")
 _ID_NUMBER = re.compile(r"^\d{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Bounds on what a form accepts (odd input used to be stored, or to end in a 500 in exports and reports).
+MAX_NUMBER = 10**15
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 
 class EFormError(DomainError):
@@ -126,6 +138,10 @@ def _parse_date(value: Any) -> date | None:
     return None
 
 
+def _is_birth_date(field: dict[str, Any]) -> bool:
+    return "ngay_sinh" in str(field.get("name") or "") or "ngày sinh" in str(field.get("label") or "").lower()
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
@@ -136,7 +152,7 @@ def _clean_value(field: dict[str, Any], value: Any) -> tuple[Any, str | None]:
     field_type = field["type"]
     if field_type in ("text", "textarea"):
         text = str(value).strip()
-        max_length = field.get("max_length")
+        max_length = field.get("max_length") or FREE_TEXT_MAX_CHARS
         if max_length and len(text) > max_length:
             return None, _("%(label)s: tối đa %(max)d ký tự (đang có %(n)d).") % {
                 "label": label,
@@ -148,9 +164,22 @@ def _clean_value(field: dict[str, Any], value: Any) -> tuple[Any, str | None]:
         if isinstance(value, bool):
             return None, _("%(label)s: phải là số nguyên.") % {"label": label}
         try:
-            return int(str(value).strip()), None
+            integer = int(str(value).strip())
         except ValueError:
             return None, _("%(label)s: phải là số nguyên.") % {"label": label}
+        if abs(integer) > MAX_NUMBER:
+            return None, _("%(label)s: số quá lớn.") % {"label": label}
+        return integer, None
+    if field_type == "money":
+        if isinstance(value, bool):
+            return None, _("%(label)s: phải là số tiền (đồng).") % {"label": label}
+        try:
+            amount = int(re.sub(r"[\s.,đ]", "", str(value)))
+        except ValueError:
+            return None, _("%(label)s: phải là số tiền (đồng).") % {"label": label}
+        if amount < 0:
+            return None, _("%(label)s: phải là số tiền (đồng).") % {"label": label}
+        return amount, None
     if field_type == "number":
         if isinstance(value, bool):
             return None, _("%(label)s: phải là số.") % {"label": label}
@@ -160,11 +189,21 @@ def _clean_value(field: dict[str, Any], value: Any) -> tuple[Any, str | None]:
             return None, _("%(label)s: phải là số.") % {"label": label}
         if not number.is_finite():
             return None, _("%(label)s: phải là số.") % {"label": label}
+        if abs(number) > MAX_NUMBER:
+            return None, _("%(label)s: số quá lớn.") % {"label": label}
         return number, None
     if field_type == "date":
         parsed = _parse_date(value)
         if parsed is None:
             return None, _("%(label)s: ngày không hợp lệ (dd/mm/yyyy).") % {"label": label}
+        if not FIRST_DAY <= parsed <= LAST_DAY:
+            return None, _("%(label)s: ngày phải từ %(first)s đến %(last)s.") % {
+                "label": label,
+                "first": f"{FIRST_DAY:%d/%m/%Y}",
+                "last": f"{LAST_DAY:%d/%m/%Y}",
+            }
+        if _is_birth_date(field) and parsed > timezone.localdate():
+            return None, _("%(label)s: ngày sinh không được sau ngày hôm nay.") % {"label": label}
         return parsed, None
     if field_type == "select":
         values = _choice_values(field.get("choices") or [])
@@ -248,3 +287,141 @@ def eform_data_validate(definition: list[dict[str, Any]], data: dict[str, Any]) 
         first = next(iter(problems.values()))[0]
         raise EFormError(_("Tờ khai chưa hợp lệ: %(first)s") % {"first": first}, fields=problems)
     return cleaned
+
+
+# --- display ----------------------------------------------------------------------------------------------------
+
+#: Field types whose values identify a person (masked for readers who may not see identification numbers).
+PERSONAL_TYPES = frozenset({"id_number", "phone"})
+#: Name parts that mark a personal field whatever its type (forms built before the typed fields existed).
+_PERSONAL_NAME_PARTS = frozenset(
+    {"cccd", "cmnd", "cmt", "dinh_danh", "ho_chieu", "dien_thoai", "sdt", "so_dt", "can_cuoc", "mst"}
+)
+_MONEY_NAME_PARTS = frozenset({"tien", "le_phi", "phi"})
+EMPTY = "—"
+
+
+def eform_field_is_personal(field: dict[str, Any]) -> bool:
+    """An identification or phone number: by its type, or by a common name (``so_cccd``, ``dien_thoai``...)."""
+    if field.get("type") in PERSONAL_TYPES:
+        return True
+    name = f"_{field.get('name') or ''}_"
+    return any(f"_{part}_" in name for part in _PERSONAL_NAME_PARTS)
+
+
+def _is_money(field: dict[str, Any]) -> bool:
+    if field.get("type") == "money":
+        return True
+    if field.get("type") not in ("number", "integer"):
+        return False
+    name = f"_{field.get('name') or ''}_"
+    return any(f"_{part}_" in name for part in _MONEY_NAME_PARTS)
+
+
+def format_number(value: Any, *, group: bool = True) -> str:
+    """Vietnamese number: 1.234.567,5 (dot between thousands, decimal comma)."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = format(number.normalize(), ",f" if group else "f")
+    whole, _sep, fraction = text.partition(".")
+    whole = whole.replace(",", ".")
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def format_money(value: Any) -> str:
+    """200000 → ``200.000 đ``."""
+    return f"{format_number(value)} đ"
+
+
+@dataclass(frozen=True)
+class EFormItem:
+    """One line of a filled form as shown: the field's label and its formatted value."""
+
+    name: str
+    label: str
+    value: str
+    personal: bool = False
+    masked: bool = False
+
+
+def _format_value(field: dict[str, Any], value: Any) -> str:
+    kind = field.get("type")
+    if kind == "checkbox":
+        truthy = value is True or str(value).strip().lower() in ("1", "true", "on", "yes", "co", "có")
+        return _("Có") if truthy else _("Không")
+    if _is_blank(value):
+        return EMPTY
+    if _is_money(field):
+        return format_money(value)
+    if kind == "date":
+        parsed = _parse_date(value)
+        return parsed.strftime("%d/%m/%Y") if parsed else str(value)
+    if kind == "number":
+        return format_number(value)
+    if kind in _CHOICE_TYPES:
+        labels = dict(
+            (str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
+            for c in field.get("choices") or []
+        )
+        items = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in items) or EMPTY
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def eform_data_display(
+    definition: list[dict[str, Any]] | None, data: dict[str, Any] | None, *, show_personal: bool
+) -> list[EFormItem]:
+    """The filled form as the applicant saw it, in the definition's order: label, formatted value.
+
+    Dates dd/mm/yyyy, money ``200.000 đ``, choices by their label, booleans Có/Không, blanks ``—``. Personal
+    fields (identification and phone numbers) are masked unless ``show_personal`` (the caller decides with
+    ``accounts.scopes.user_can_see_personal_ids``, the rule of the applicant's own id number). Keys the
+    definition does not hold are not shown (the validator drops them on submit).
+    """
+    data = data or {}
+    items: list[EFormItem] = []
+    for field in definition or []:
+        if not isinstance(field, dict) or not field.get("name"):
+            continue
+        name = str(field["name"])
+        value = data.get(name)
+        personal = eform_field_is_personal(field)
+        shown = _format_value(field, value)
+        masked = personal and not show_personal and shown != EMPTY
+        if masked:
+            shown = mask_id(shown)
+        items.append(
+            EFormItem(
+                name=name,
+                label=str(field.get("label") or name),
+                value=shown,
+                personal=personal,
+                masked=masked,
+            )
+        )
+    return items
+
+
+def eform_data_masked(
+    definition: list[dict[str, Any]] | None, data: dict[str, Any] | None, *, show_personal: bool
+) -> dict[str, Any]:
+    """The raw data (keys and values as stored, for machine readers such as the API) with the personal fields
+    masked unless ``show_personal``: the same rule as :func:`eform_data_display`."""
+    data = dict(data or {})
+    if show_personal:
+        return data
+    personal = {
+        str(f["name"]) for f in definition or [] if isinstance(f, dict) and eform_field_is_personal(f)
+    }
+    for name in personal & set(data):
+        if not _is_blank(data[name]):
+            data[name] = mask_id(str(data[name]))
+    return data

@@ -139,6 +139,13 @@ class ProcedureVersion(models.Model):
     steps = models.TextField(_("trình tự thực hiện"), blank=True)
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
     eform = models.JSONField(_("biểu mẫu điện tử"), default=list, blank=True)
+    # When on, a specialist's approval or refusal is a proposal that the unit leader signs off (approves, refuses)
+    # or returns with a note (dossiers.states: propose_result, return_proposal).
+    sign_off_required = models.BooleanField(
+        _("lãnh đạo đơn vị ký duyệt kết quả"),
+        default=False,
+        help_text=_("Chuyên viên đề xuất kết quả; lãnh đạo đơn vị phê duyệt, từ chối hoặc trả lại đề xuất."),
+    )
     # Keys of the interchange format that the platform does not model are kept, not lost.
     extra = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords(m2m_fields=[units])

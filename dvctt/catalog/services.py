@@ -51,6 +51,7 @@ VERSION_ATTRIBUTES = frozenset(
         "steps",
         "legal_basis",
         "eform",
+        "sign_off_required",
         "extra",
     }
 )

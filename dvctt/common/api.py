@@ -17,7 +17,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from dvctt.common.errors import DomainError
+from dvctt.common.errors import DomainError, TooManyRequests
+from dvctt.common.request_guard import out_of_range_message
 
 
 class Pagination(PageNumberPagination):
@@ -43,7 +44,13 @@ def error_response(code: str, message: str, http_status: int, fields: dict | Non
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.message, exc.http_status, exc.fields or None)
+        refused = error_response(exc.code, exc.message, exc.http_status, exc.fields or None)
+        if isinstance(exc, TooManyRequests):
+            refused["Retry-After"] = str(exc.retry_after)
+        return refused
+    if isinstance(exc, OverflowError):
+        # A date computed out of range (31/12/9999 + one day): odd input, not a server fault.
+        return error_response("out_of_range", out_of_range_message(), status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         message = "; ".join(exc.messages)

@@ -32,3 +32,14 @@ class ConflictError(DomainError):
 
     code = "conflict"
     http_status = 409
+
+
+class TooManyRequests(DomainError):
+    """Too many requests from one client address in a window; ``retry_after`` is in seconds."""
+
+    code = "throttled"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,4 +1,4 @@
-"""/healthz: is the database reachable, and is the task backend able to take work."""
+"""/healthz: is the database reachable, is the task backend able to take work, how is the outbox doing."""
 
 from __future__ import annotations
 
@@ -36,8 +36,28 @@ def _check_tasks() -> dict:
     return result
 
 
+def _check_outbox() -> dict:
+    """Each configured outside system's sync figures (backlog, oldest waiting, failures by reason). A remote
+    that is unreachable makes the platform *degraded*, never down: dossiers keep being handled and the
+    messages wait in the outbox."""
+    from dvctt.outbox.registry import adapters
+    from dvctt.outbox.selectors import outbox_health
+
+    try:
+        systems = {a.system: outbox_health(system=a.system) for a in adapters() if a.enabled()}
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    degraded = any(figures["status"] == "degraded" for figures in systems.values())
+    return {"ok": True, "status": "degraded" if degraded else "ok", "systems": systems}
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "tasks": _check_tasks()}
     ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+    if ok:
+        checks["outbox"] = _check_outbox()
+    status = "ok" if ok else "error"
+    if ok and checks["outbox"].get("status") == "degraded":
+        status = "degraded"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ok else 503)

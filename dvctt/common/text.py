@@ -25,3 +25,7 @@ def fold(text: str | None) -> str:
 def nfc(text: str) -> str:
     """Vietnamese text in the composed form that fonts and comparisons expect."""
     return unicodedata.normalize("NFC", text)
+
+
+#: The longest free text (a note, a reason, a complaint) a person may write: a few pages, not megabytes.
+FREE_TEXT_MAX_CHARS = 10_000

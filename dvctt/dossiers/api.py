@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,9 +15,12 @@ from rest_framework.views import APIView
 
 from dvctt.accounts.models import User
 from dvctt.accounts.scopes import user_can_see_personal_ids
+from dvctt.catalog.eforms import eform_data_masked
 from dvctt.common.api import Pagination
 from dvctt.common.errors import DomainError
 from dvctt.common.masking import mask_id
+from dvctt.common.text import FREE_TEXT_MAX_CHARS
+from dvctt.common.throttle import tracking_throttle
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier, ReturnMethod
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public, dossiers_visible_to
@@ -80,12 +84,19 @@ class DossierSerializer(serializers.ModelSerializer):
 
 class DossierDetailSerializer(DossierSerializer):
     events = EventSerializer(many=True)
-    form_data = serializers.JSONField()
+    form_data = serializers.SerializerMethodField()
     fees = serializers.JSONField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions"]
+
+    def get_form_data(self, obj: Dossier) -> dict[str, Any]:
+        """The e-form as stored, its personal fields masked by the rule of the applicant's id number."""
+        user = self.context["request"].user
+        show = obj.applicant_id == user.pk or user_can_see_personal_ids(user, obj.unit)
+        definition = obj.procedure_version.eform if obj.procedure_version is not None else []
+        return eform_data_masked(definition, obj.form_data, show_personal=show)
 
     def get_allowed_actions(self, obj: Dossier) -> list[str]:
         """The moves the reader may make now: the state table, then the reader's role and unit."""
@@ -188,23 +199,38 @@ class DossierDetail(APIView):
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
+def _free_text() -> serializers.CharField:
+    """A note, reason or content: a few pages at most (a 2.4 MB text used to be accepted)."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=FREE_TEXT_MAX_CHARS,
+        error_messages={"max_length": gettext_lazy("Tối đa {max_length} ký tự.")},
+    )
+
+
 class _ActionInput(serializers.Serializer):
-    expected_version = serializers.IntegerField(required=False, min_value=1)
-    reasons = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True)
-    content = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    expected_version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    reasons = _free_text()
+    reason = _free_text()
+    content = _free_text()
+    note = _free_text()
     deadline = serializers.DateTimeField(required=False)
-    second_request_reason = serializers.CharField(required=False, allow_blank=True)
+    second_request_reason = _free_text()
     new_due_at = serializers.DateTimeField(required=False)
-    amount = serializers.IntegerField(required=False, min_value=0)
+    amount = serializers.IntegerField(required=False, min_value=0, max_value=10**12)
     payment_channel = serializers.ChoiceField(choices=PaymentChannel.choices, required=False)
-    reference = serializers.CharField(required=False, allow_blank=True)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=255)
     method = serializers.ChoiceField(choices=ReturnMethod.choices, required=False)
-    assignee = serializers.CharField(required=False, allow_blank=True)
-    to_units = serializers.ListField(child=serializers.CharField(), required=False)
-    results = serializers.ListField(child=serializers.CharField(), required=False)
+    assignee = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    to_units = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50
+    )
+    results = serializers.ListField(
+        child=serializers.CharField(max_length=255), required=False, max_length=50
+    )
     satisfied = serializers.BooleanField(required=False)
+    outcome = serializers.ChoiceField(choices=["approve", "refuse"], required=False)
 
 
 def _require(values: dict[str, Any], *names: str) -> None:
@@ -279,6 +305,18 @@ def _run_action(action: str, dossier: Dossier, actor: User, v: dict[str, Any]) -
         return services.dossier_apologise(
             **common, new_due_at=v.get("new_due_at"), reason=v.get("reason", "")
         )
+    if action == "propose_result":
+        _require(v, "outcome")
+        names: list[str] = v.get("results") or []
+        return services.dossier_propose_result(
+            **common,
+            outcome=v["outcome"],
+            result_name=names[0] if names else "",
+            reasons=v.get("reasons", ""),
+            note=v.get("note", ""),
+        )
+    if action == "return_proposal":
+        return services.dossier_return_proposal(**common, note=v.get("note", ""))
     if action == "return_result":
         return services.dossier_return_result(**common, method=v.get("method", ReturnMethod.COUNTER))
     if action == "rate":
@@ -325,6 +363,7 @@ class DossierTrack(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "anon"
 
-    @extend_schema(responses=PublicTrackSerializer)
+    @extend_schema(responses={200: PublicTrackSerializer, 404: None, 429: None})
     def get(self, request: Request, code: str) -> Response:
+        tracking_throttle(request)  # codes can be guessed: one budget per address, shared with the page
         return Response(PublicTrackSerializer(dossier_get_public(code=code)).data)

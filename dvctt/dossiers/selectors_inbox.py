@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from dvctt.accounts.models import Role, User
@@ -48,13 +48,29 @@ PAUSED = "paused"
 NO_DUE = "none"
 DUE_STATES = (LATE, DUE_SOON, ON_TRACK, PAUSED, NO_DUE)
 
-SORTS = {
+#: The work to do now: new dossiers (to check and receive), then received ones, then the rest; within each, the
+#: nearest effective due time first (new dossiers have none yet: the longest waiting first).
+WORK_ORDER = (
+    Case(
+        When(status=Status.NEW, then=Value(0)),
+        When(status=Status.RECEIVED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc(),
+    F("effective_due_at").asc(nulls_last=True),
+    F("submitted_at").asc(nulls_last=True),
+    "id",
+)
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "work": WORK_ORDER,
     "due": (F("effective_due_at").asc(nulls_last=True), "id"),
     "-due": (F("effective_due_at").desc(nulls_last=True), "-id"),
     "received": (F("received_at").asc(nulls_last=True), "id"),
     "-received": (F("received_at").desc(nulls_last=True), "-id"),
     "code": ("code",),
     "-code": ("-code",),
+    "-ended": (F("ended_at").desc(nulls_last=True), "-id"),
 }
 
 
@@ -114,7 +130,9 @@ class InboxFilters:
     procedure: str = ""
     channel: int | None = None
     due: str = ""
-    sort: str = "due"
+    sort: str = "work"
+    #: Finished dossiers (no longer waiting for an official) instead of the work to do.
+    finished: bool = False
 
 
 def inbox_base(*, user: User, mine: bool = False) -> QuerySet[Dossier]:
@@ -125,6 +143,14 @@ def inbox_base(*, user: User, mine: bool = False) -> QuerySet[Dossier]:
             qs = qs.filter(status__in=list(ONE_STOP_STATUSES))
         elif user.role == Role.SPECIALIST:
             qs = qs.filter(assignee=user)
+    return qs
+
+
+def inbox_finished(*, user: User, mine: bool = False) -> QuerySet[Dossier]:
+    """Dossiers the user may see that no longer wait for an official (shown only when asked)."""
+    qs = dossiers_visible_to(user).exclude(open_filter())
+    if mine and user.role == Role.SPECIALIST:
+        qs = qs.filter(assignee=user)
     return qs
 
 
@@ -202,13 +228,14 @@ def inbox_rows(qs: QuerySet[Dossier], *, sort: str) -> QuerySet[Dossier]:
             "received_at",
             "due_at",
             "effective_due_at",
+            "ended_at",
             "version",
             "procedure__code",
             "procedure_version__name",
             "assignee__username",
             "assignee__full_name",
         )
-        .order_by(*SORTS.get(sort, SORTS["due"]))
+        .order_by(*SORTS.get(sort, SORTS["work"]))
     )
 
 
@@ -282,6 +309,16 @@ def leader_watch_rows(*, user: User, now: datetime, soon: datetime, limit: int =
     return inbox_rows(dossiers_visible_to(user).filter(_running(), effective_due_at__lte=soon), sort="due")[
         :limit
     ]
+
+
+def forward_units(*, exclude_unit_id: int | None, on: date) -> list[tuple[str, str]]:
+    """(code, name) of the units in force on ``on`` a dossier can be sent to (liên thông), by name."""
+    from dvctt.agencies.selectors import units_in_force
+
+    qs = units_in_force(on=on).order_by("name", "code")
+    if exclude_unit_id is not None:
+        qs = qs.exclude(pk=exclude_unit_id)
+    return [(code, f"{name} ({code})") for code, name in qs.values_list("code", "name")]
 
 
 def unit_officers(*, unit_ids: set[int] | None, roles: tuple[str, ...]) -> QuerySet[User]:

@@ -57,6 +57,7 @@ ONE_STOP = frozenset({Role.ONE_STOP_OFFICER, Role.UNIT_LEADER})
 PROCESSOR = frozenset({Role.SPECIALIST, Role.UNIT_LEADER})
 DECIDER = frozenset({Role.UNIT_LEADER, Role.SPECIALIST})
 LEADER = frozenset({Role.UNIT_LEADER})
+SPECIALIST = frozenset({Role.SPECIALIST})
 
 
 RESUME = "resume"
@@ -124,6 +125,10 @@ MOVES: dict[str, Move] = {
             RESUME,
             ONE_STOP | PROCESSOR,
         ),
+        # Sign-off (a procedure version's ``sign_off_required``): the specialist proposes the result, the unit
+        # leader approves or refuses it (the two moves below) or returns the proposal with a note.
+        _m("propose_result", _("Đề xuất kết quả giải quyết"), [S.PROCESSING], SAME, SPECIALIST),
+        _m("return_proposal", _("Trả lại đề xuất để xử lý lại"), [S.PROCESSING], SAME, LEADER),
         _m("approve", _("Phê duyệt kết quả"), [S.PROCESSING], S.PROCESSED, DECIDER),
         _m("refuse", _("Từ chối giải quyết"), [S.PROCESSING], S.PROCESSED, DECIDER),
         _m(
@@ -172,12 +177,30 @@ MOVES: dict[str, Move] = {
 
 GUIDANCE_LABEL = _("Hướng dẫn bổ sung, hoàn thiện hồ sơ (trước khi tiếp nhận)")
 
+#: Events that are not moves of the table (no change of status): their Vietnamese names.
+EVENT_LABELS = {
+    "pay_fees": _("Thanh toán phí, lệ phí trực tuyến"),
+    "complaint": _("Gửi phản ánh, kiến nghị"),
+    "rate": _("Đánh giá mức độ hài lòng"),
+    "import": _("Nhập hồ sơ từ hệ thống cũ"),
+}
+PROPOSAL_LABELS = {
+    "approve": _("Đề xuất phê duyệt kết quả"),
+    "refuse": _("Đề xuất từ chối giải quyết"),
+}
 
-def event_label(action: str, payload: dict) -> str:
-    """The Vietnamese name of an event: its move's label; a supplement request made before receipt is guidance."""
+
+def event_label(action: str, payload: dict | None = None) -> str:
+    """The Vietnamese name of an event: its move's label (a supplement request made before receipt is guidance, a
+    proposal names its outcome), or the name of a non-move event. Never the action's code for a known action."""
+    payload = payload or {}
     if action == "request_supplement" and payload.get("guidance"):
         return str(GUIDANCE_LABEL)
-    return str(MOVES[action].label) if action in MOVES else action
+    if action == "propose_result" and payload.get("outcome") in PROPOSAL_LABELS:
+        return str(PROPOSAL_LABELS[payload["outcome"]])
+    if action in MOVES:
+        return str(MOVES[action].label)
+    return str(EVENT_LABELS[action]) if action in EVENT_LABELS else action
 
 
 def transition_check(*, move: str, status: int | None) -> Move:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dvctt.common.spreadsheets import safe_row
 from dvctt.monitoring.indicators import BY_CODE
 from dvctt.plans.models import IndexGroup
 
@@ -72,7 +73,7 @@ def workbook_sheets(sheets: Sequence[tuple[str, str, str, Sequence[str], Sequenc
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(sheet, row))
         sheet.column_dimensions["A"].width = 18
         sheet.column_dimensions["B"].width = 44
         sheet.freeze_panes = "C4"

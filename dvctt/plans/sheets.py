@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from dvctt.common.spreadsheets import safe_row
 from dvctt.common.text import fold
 from dvctt.monitoring.indicators import INDICATORS, PLAN, Indicator
 
@@ -236,7 +237,7 @@ def template_workbook(
     rows: list[tuple[str | None, str, str]] = [(None, PROVINCE_CODE, _("Toàn tỉnh"))]
     rows += [(u.code, u.code, u.name) for u in units]
     for number, (key, code, name) in enumerate(rows, start=1):
-        sheet.append([number, code, name, *[values.get((key, i.code)) for i in indicators]])
+        sheet.append(safe_row(sheet, [number, code, name, *[values.get((key, i.code)) for i in indicators]]))
         for offset in range(len(indicators)):
             sheet.cell(row=sheet.max_row, column=4 + offset).number_format = "0%"
     sheet.column_dimensions["B"].width = 18

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, DomainError
+from dvctt.common.text import FREE_TEXT_MAX_CHARS
 from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import ApplicantType, Dossier
 from dvctt.dossiers.states import Channel
@@ -261,6 +262,14 @@ def complaint_file(*, actor: User, dossier_code: str, kind: str, subject: str, c
         errors["subject"] = [_("Tiêu đề: tối đa 255 ký tự.")]
     if len(content.strip()) < 10:
         errors["content"] = [_("Nội dung: hãy mô tả rõ, ít nhất 10 ký tự.")]
+    elif len(content.strip()) > FREE_TEXT_MAX_CHARS:
+        errors["content"] = [
+            _("Nội dung: tối đa %(max)s ký tự (đang có %(n)s).")
+            % {
+                "max": f"{FREE_TEXT_MAX_CHARS:,}".replace(",", "."),
+                "n": f"{len(content.strip()):,}".replace(",", "."),
+            }
+        ]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], code="invalid", fields=errors)
     dossier = dossier_get_for_user(user=actor, code=dossier_code)

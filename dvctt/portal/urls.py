@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ho-so/<str:code>/thanh-toan/", payments.payment_begin, name="payment_begin"),
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/ipn/", payments.payment_ipn, name="payment_ipn"),
+    path("thanh-toan/paygov/ket-qua/", payments.payment_paygov_callback, name="payment_paygov_callback"),
 ]
 
 if sandbox_enabled():

@@ -13,16 +13,17 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.accounts.scopes import user_can_see_personal_ids
-from dvctt.backoffice.actions import move_apply, moves_for, slip_links, slips_available
+from dvctt.backoffice.actions import move_apply, moves_for, proposal_pending, slip_links, slips_available
 from dvctt.backoffice.forms import MOVE_FORMS, MoveForm
 from dvctt.backoffice.views.access import breadcrumbs, official_required
+from dvctt.catalog.eforms import eform_data_display, format_money
 from dvctt.common.errors import ConflictError, DomainError, NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.dossiers import deadlines
 from dvctt.dossiers import selectors_inbox as inbox
 from dvctt.dossiers.models import Dossier, DossierFile, Extension
 from dvctt.dossiers.selectors import dossier_get_for_user
-from dvctt.dossiers.states import MOVES, Status, event_label
+from dvctt.dossiers.states import MOVES, PaymentChannel, Status, event_label
 
 
 def _dossier(user: User, code: str) -> Dossier:
@@ -45,6 +46,32 @@ def _event_note(payload: dict[str, Any]) -> str:
     return ""
 
 
+def _payment_how(payload: dict[str, Any]) -> str:
+    """How a payment was made, in words: at the counter, or online through which gateway."""
+    channel = payload.get("channel") or PaymentChannel.NONE
+    if channel in PaymentChannel.values and channel != PaymentChannel.NONE:
+        how = str(PaymentChannel(channel).label)
+    elif payload.get("method") == "gateway":
+        how = _("Thanh toán trực tuyến (cổng thanh toán xác nhận)")
+    else:
+        how = _("Nộp tại bộ phận một cửa")
+    if payload.get("reference"):
+        how += " — " + _("mã giao dịch/biên lai %(ref)s") % {"ref": payload["reference"]}
+    return how
+
+
+def _fee(dossier: Dossier, events: list[Any]) -> dict[str, Any]:
+    """The fee of the dossier: how much, paid or not, when and how (from the ``pay_fees`` event)."""
+    paid = next((e for e in reversed(events) if e.action == "pay_fees"), None)
+    return {
+        "total": format_money(dossier.fee_total),
+        "none": not dossier.fee_total,
+        "paid": paid is not None or dossier.paid_online != PaymentChannel.NONE,
+        "at": paid.at if paid is not None else None,
+        "how": _payment_how(paid.payload) if paid is not None else dossier.get_paid_online_display(),
+    }
+
+
 def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
     """Everything the dossier page shows, in a fixed number of queries (pinned by a test)."""
     events = list(dossier.events.order_by("seq"))
@@ -61,15 +88,31 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
     payments = [
         {
             "event": e,
-            "amount": e.payload.get("amount", 0),
-            "note": _event_note(e.payload) or e.payload.get("reference", ""),
+            "label": event_label(e.action, e.payload),
+            "amount": format_money(e.payload.get("amount", 0)),
+            "how": _payment_how(e.payload) if e.action == "record_payment" else _event_note(e.payload),
         }
         for e in events
         if e.action in ("request_financial_obligation", "record_payment")
     ]
+    proposal = proposal_pending(dossier=dossier, events=events)
     return {
         "dossier": dossier,
         "id_number": _id_number(user, dossier),
+        "phone": (
+            dossier.applicant_phone
+            if user_can_see_personal_ids(user, dossier.unit_id)
+            else mask_id(dossier.applicant_phone)
+        ),
+        "form_items": eform_data_display(
+            dossier.procedure_version.eform if dossier.procedure_version is not None else [],
+            dossier.form_data,
+            show_personal=user_can_see_personal_ids(user, dossier.unit_id),
+        ),
+        "fee": _fee(dossier, events),
+        "proposal": (
+            {"event": proposal, "label": event_label(proposal.action, proposal.payload)} if proposal else None
+        ),
         "events": [
             {
                 "event": e,
@@ -93,7 +136,7 @@ def _detail_context(user: User, dossier: Dossier) -> dict[str, Any]:
             round(pause.left_seconds / 3600, 1) if pause and pause.left_seconds is not None else None
         ),
         "due_state": inbox.due_state(dossier, now=now, soon=soon),
-        "moves": moves_for(user=user, dossier=dossier),
+        "moves": moves_for(user=user, dossier=dossier, events=events),
         "slips": slips_available(dossier=dossier, events=events),
         "status_label": Status(dossier.status).label,
     }
@@ -119,6 +162,7 @@ def _form_for(move: str, dossier: Dossier, data: Any = None, files: Any = None) 
         kwargs["officers"] = inbox.unit_officers(
             unit_ids={dossier.unit_id}, roles=(Role.SPECIALIST, Role.UNIT_LEADER)
         )
+        kwargs["units"] = inbox.forward_units(exclude_unit_id=dossier.unit_id, on=timezone.localdate())
     if data is None:
         initial: dict[str, Any] = {"expected_version": dossier.version}
         if move == "apologise":
@@ -126,6 +170,15 @@ def _form_for(move: str, dossier: Dossier, data: Any = None, files: Any = None) 
             draft = dossier.extensions.filter(state=Extension.State.DRAFT).first()
             if draft is not None:
                 initial.update(new_due_at=timezone.localtime(draft.new_due_at), reason=draft.reason)
+        version = dossier.procedure_version
+        if move in ("approve", "refuse") and version is not None and version.sign_off_required:
+            # The leader signs off the specialist's proposal: its result name or reasons come prefilled.
+            proposal = proposal_pending(dossier=dossier)
+            if proposal is not None and proposal.payload.get("outcome") == move:
+                initial.update(
+                    result_name=proposal.payload.get("result_name", ""),
+                    reasons=proposal.payload.get("reasons", ""),
+                )
         return form_class(initial=initial, **kwargs)
     return form_class(data, files, **kwargs)
 
@@ -209,6 +262,8 @@ def _conflict(
         conflict_code=error.code,
         last_event=fresh.events.order_by("-seq").first(),
     )
+    if context["last_event"] is not None:
+        context["last_event_label"] = event_label(context["last_event"].action, context["last_event"].payload)
     if move in {m.name for m in moves_for(user=user, dossier=fresh)}:
         context["form"] = _form_for(move, fresh)
     else:

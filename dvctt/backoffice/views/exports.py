@@ -23,6 +23,7 @@ from dvctt.accounts.scopes import user_can_see_personal_ids
 from dvctt.backoffice.forms import PeriodForm
 from dvctt.backoffice.views.access import breadcrumbs, official_required
 from dvctt.common.masking import mask_id
+from dvctt.common.spreadsheets import safe_row
 from dvctt.dossiers import selectors_inbox as inbox
 from dvctt.dossiers.states import Channel, Status
 
@@ -76,21 +77,24 @@ def _xlsx(
         code, proc, name, applicant, id_number, unit_id, channel, status, sub, rec, due, end, who = row
         shown = id_number if user_can_see_personal_ids(user, unit_id) else mask_id(id_number)
         sheet.append(
-            [
-                number,
-                code,
-                proc,
-                name or "",
-                applicant,
-                shown,
-                str(channels.get(channel, channel)),
-                str(statuses.get(status, status)),
-                _local(sub),
-                _local(rec),
-                _local(due),
-                _local(end),
-                who or "",
-            ]
+            safe_row(
+                sheet,
+                [
+                    number,
+                    code,
+                    proc,
+                    name or "",
+                    applicant,
+                    shown,
+                    str(channels.get(channel, channel)),
+                    str(statuses.get(status, status)),
+                    _local(sub),
+                    _local(rec),
+                    _local(due),
+                    _local(end),
+                    who or "",
+                ],
+            )
         )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     book.save(out)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dvctt.accounts.models import User
 from dvctt.accounts.scopes import user_can_see_personal_ids
-from dvctt.backoffice.forms import DUE_LABELS, InboxFilterForm, SearchForm
+from dvctt.backoffice.forms import DUE_LABELS, FINISHED, InboxFilterForm, SearchForm
 from dvctt.backoffice.views.access import breadcrumbs, official_required
 from dvctt.common.masking import mask_id
 from dvctt.dossiers import selectors_inbox as inbox
@@ -35,23 +35,31 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET and valid else {}
+    finished = data.get("xem") == FINISHED
     filters = inbox.InboxFilters(
         mine=bool(data.get("cua_toi")),
         status=data.get("trang_thai"),
         procedure=(data.get("thu_tuc") or "").strip(),
         channel=data.get("kenh"),
         due=data.get("han") or "",
-        sort=data.get("sap_xep") or "due",
+        sort=data.get("sap_xep") or ("-ended" if finished else "work"),
+        finished=finished,
     )
     now = timezone.now()
     soon = inbox.due_soon_limit(now=now)
     base = inbox.inbox_base(user=user, mine=filters.mine)
     counts = inbox.inbox_counts(base, now=now, soon=soon)
-    listed = inbox.inbox_filter(base, filters=filters, now=now, soon=soon)
+    if finished:
+        # Only when asked: what no longer waits for anyone, newest end first (its own COUNT for the pages).
+        listed = inbox.inbox_filter(
+            inbox.inbox_finished(user=user, mine=filters.mine), filters=filters, now=now, soon=soon
+        )
+    else:
+        listed = inbox.inbox_filter(base, filters=filters, now=now, soon=soon)
     if filters.status:
         listed = listed.filter(status=filters.status)
     paginator = Paginator(inbox.inbox_rows(listed, sort=filters.sort), PAGE_SIZE)
-    if not filters.procedure and not filters.channel:
+    if not finished and not filters.procedure and not filters.channel:
         # The grouped counts already say how long the list is: no second COUNT(*) over the open dossiers.
         paginator.__dict__["count"] = counts.count_for(status=filters.status, due=filters.due)
     page = paginator.get_page(request.GET.get("trang"))
@@ -59,7 +67,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("trang", None)
     status_query = request.GET.copy()
-    for key in ("trang", "trang_thai"):
+    for key in ("trang", "trang_thai", "xem"):
         status_query.pop(key, None)
     return render(
         request,
@@ -77,6 +85,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
                 {"key": k, "label": DUE_LABELS[k], "count": counts.by_due[k]} for k in inbox.DUE_STATES
             ],
             "page": page,
+            "finished": finished,
+            "finished_key": FINISHED,
             "rows": rows,
             "query": query.urlencode(),
             "status_query": status_query.urlencode(),

@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 import pytest
@@ -87,3 +88,55 @@ def test_admin_pages_render(admin_client):
     assert admin_client.get(f"/admin/catalog/procedure/{version.procedure_id}/change/").status_code == 200
     assert admin_client.get("/admin/catalog/procedureversion/?q=thu").status_code == 200
     assert ProcedureVersion.objects.count() == 1
+
+
+def test_admin_page_offers_the_form_editor_and_the_sign_off_setting(admin_client):
+    version = VersionFactory()
+    html = admin_client.get(f"/admin/catalog/procedureversion/{version.pk}/change/").content.decode()
+    # the e-form is edited with the editor (static script and styles, no inline script), not raw JSON
+    assert "data-eform-editor" in html and "catalog/js/eform_editor.js" in html
+    assert "Số tiền (đồng)" in html  # the field types by name, for the editor
+    assert 'name="sign_off_required"' in html
+
+
+def test_admin_saves_the_form_built_in_the_editor(admin_client):
+    # given the definition the editor writes: fields with types, required, choices, help, order
+    version = VersionFactory()
+    built = [
+        {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True, "max_length": 100},
+        {
+            "name": "gioi_tinh",
+            "label": "Giới tính",
+            "type": "select",
+            "choices": [["nam", "Nam"], ["nu", "Nữ"]],
+        },
+        {"name": "so_tien", "label": "Số tiền nộp", "type": "money", "help": "Theo biên lai"},
+    ]
+    # when the administrator saves, with sign-off on
+    response = admin_client.post(
+        f"/admin/catalog/procedureversion/{version.pk}/change/",
+        _form(version, eform=json.dumps(built, ensure_ascii=False), sign_off_required="on"),
+    )
+    # then the version holds it, in that order
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version.refresh_from_db()
+    assert version.eform == built
+    assert version.sign_off_required is True
+
+
+def test_admin_names_every_problem_of_the_form_and_saves_nothing(admin_client):
+    version = VersionFactory()
+    bad = [
+        {"name": "ho_ten", "label": "Họ tên", "type": "text"},
+        {"name": "ho_ten", "label": "Trùng", "type": "text"},
+        {"name": "gioi_tinh", "label": "Giới tính", "type": "select"},
+    ]
+    response = admin_client.post(
+        f"/admin/catalog/procedureversion/{version.pk}/change/", _form(version, eform=json.dumps(bad))
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tên trường “ho_ten” bị trùng." in html
+    assert "Trường “gioi_tinh” kiểu lựa chọn cần danh sách lựa chọn." in html
+    version.refresh_from_db()
+    assert version.eform != bad

@@ -133,3 +133,92 @@ def test_bad_phone_numbers_refused(phone):
     definition = [{"name": "p", "label": "P", "type": "phone", "required": True}]
     with pytest.raises(EFormError):
         eform_data_validate(definition, {"p": phone})
+
+
+# --- display ---------------------------------------------------------------------------------------------------
+
+
+def test_display_formats_each_value_by_its_field():
+    from dvctt.catalog.eforms import eform_data_display
+
+    definition = [
+        *FORM,
+        {"name": "le_phi", "label": "Lệ phí", "type": "money"},
+        {"name": "ghi_chu", "label": "Ghi chú", "type": "textarea"},
+    ]
+    data = {
+        "ho_ten": "An",
+        "ngay_sinh": "1990-04-15",
+        "gioi_tinh": "nu",
+        "so_dinh_danh": "020199001234",
+        "dien_thoai": "0912345678",
+        "email": None,
+        "so_ban": 2,
+        "dien_tich": "1234.5",
+        "dong_y": False,
+        "giay_to": ["a", "b"],
+        "le_phi": 200000,
+        "ghi_chu": None,
+        "khong_co": "dropped",
+    }
+    shown = {i.label: i.value for i in eform_data_display(definition, data, show_personal=True)}
+    assert shown == {
+        "Họ và tên": "An",
+        "Ngày sinh": "15/04/1990",
+        "Giới tính": "Nữ",
+        "Số định danh": "020199001234",
+        "Điện thoại": "0912345678",
+        "Thư điện tử": "—",
+        "Số bản": "2",
+        "Diện tích": "1.234,5",
+        "Đồng ý": "Không",
+        "Giấy tờ": "a, b",
+        "Lệ phí": "200.000 đ",
+        "Ghi chú": "—",
+    }
+
+
+def test_display_masks_personal_fields_by_type_and_by_common_name():
+    from dvctt.catalog.eforms import eform_data_display
+
+    definition = [
+        {"name": "so_dinh_danh", "label": "Số định danh", "type": "id_number"},
+        {"name": "lien_he", "label": "Liên hệ", "type": "phone"},
+        {"name": "so_cccd", "label": "CCCD (nhập tự do)", "type": "text"},
+        {"name": "ho_ten", "label": "Họ tên", "type": "text"},
+    ]
+    data = {
+        "so_dinh_danh": "020199001234",
+        "lien_he": "0912345678",
+        "so_cccd": "020177005555",
+        "ho_ten": "An",
+    }
+    shown = {i.name: i.value for i in eform_data_display(definition, data, show_personal=False)}
+    assert shown == {
+        "so_dinh_danh": "020******234",
+        "lien_he": "091****678",
+        "so_cccd": "020******555",
+        "ho_ten": "An",
+    }
+
+
+def test_money_fields_take_whole_dong():
+    data = eform_data_validate([{"name": "tien", "label": "Tiền", "type": "money"}], {"tien": "200.000"})
+    assert data == {"tien": 200000}
+    with pytest.raises(EFormError):
+        eform_data_validate([{"name": "tien", "label": "Tiền", "type": "money"}], {"tien": "-5"})
+
+
+def test_masked_raw_data_for_machine_readers():
+    from dvctt.catalog.eforms import eform_data_masked
+
+    definition = [
+        {"name": "so_dinh_danh", "label": "Số định danh", "type": "id_number"},
+        {"name": "ho_ten", "label": "Họ tên", "type": "text"},
+    ]
+    data = {"so_dinh_danh": "020199001234", "ho_ten": "An"}
+    assert eform_data_masked(definition, data, show_personal=False) == {
+        "so_dinh_danh": "020******234",
+        "ho_ten": "An",
+    }
+    assert eform_data_masked(definition, data, show_personal=True) == data

@@ -16,6 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[2]
 LAYERS: dict[str, int] = {
     "common": 0,
     "integrations.interchange": 0,
+    # The outbox: messages to outside systems, written by any domain, knowing none of them.
+    "outbox": 0,
     "agencies": 1,
     "calendar": 1,
     "accounts": 1,

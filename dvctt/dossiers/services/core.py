@@ -6,7 +6,7 @@ Every transition service calls :func:`transition_apply`. It
 2. refuses a form posted against an older version (``expected_version``) with a conflict;
 3. checks the move against the state table (:mod:`dvctt.dossiers.states`) and the actor's role and unit;
 4. lets the caller change fields, then saves only those fields and bumps ``version``;
-5. appends one :class:`DossierEvent` in the same transaction;
+5. appends one :class:`DossierEvent` in the same transaction, with its outbox message for the national sync;
 6. after commit, sends the ``dossier_changed`` signal (notifications, rollups, national sync listen to it).
 """
 
@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, ConflictError, NotFoundError
-from dvctt.dossiers.models import Dossier, DossierEvent
+from dvctt.dossiers.models import Dossier, DossierEvent, SyncState
 from dvctt.dossiers.states import BEFORE_WITHDRAWAL, RESUME, SAME, Move, Status, transition_check
+from dvctt.outbox.services import message_publish
 
 #: Sent after the transaction that changed a dossier commits: ``dossier_id``, ``event_id``, ``action``.
 dossier_changed = Signal()
@@ -80,7 +81,7 @@ def event_append(
 ) -> DossierEvent:
     """Append one event. Precondition: the dossier row is locked by the caller's transaction."""
     last = DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         seq=last + 1,
         action=action,
@@ -92,6 +93,31 @@ def event_append(
         unit=actor.unit if actor and actor.unit_id else None,
         at=at,
         payload=payload or {},
+    )
+    _publish_for_sync(dossier=dossier, event=event)
+    return event
+
+
+def _publish_for_sync(*, dossier: Dossier, event: DossierEvent) -> None:
+    """Write the outbox message that reports ``event`` to the outside systems (the national portal), in the
+    event's transaction: one INSERT, none when no system is configured.
+
+    Synced: a received dossier (its receipt sends the create), not an inter-agency child (counted through its
+    parent), not a test dossier. The message carries only the event's id: the record is built when it is sent.
+    """
+    if (
+        dossier.received_at is None
+        or dossier.parent_id is not None
+        or dossier.is_test
+        or dossier.sync_state == SyncState.NOT_REQUIRED
+    ):
+        return
+    message_publish(
+        topic="dossier",
+        key=dossier.code,
+        operation="create" if event.action == "receive" else "update",
+        payload={"action": event.action, "seq": event.seq},
+        ref=event.pk,
     )
 
 

@@ -14,12 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dvctt.accounts.models import User
+from dvctt.accounts.models import Role, User
 from dvctt.agencies.models import Unit
 from dvctt.common.errors import AccessDenied, ConflictError, DomainError
 from dvctt.dossiers.deadlines import resumed_due
 from dvctt.dossiers.files import upload_check
-from dvctt.dossiers.models import Dossier, DossierFile, Extension, Outcome, ReturnMethod, SupplementRequest
+from dvctt.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    Extension,
+    Outcome,
+    ReturnMethod,
+    SupplementRequest,
+)
 from dvctt.dossiers.numbering import dossier_code_next
 from dvctt.dossiers.selectors import dossier_obligation_amount
 from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
@@ -171,7 +179,23 @@ def dossier_answer_supplement(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """The applicant supplies what was asked; the clock resumes. A second answer is refused (state check)."""
+    """The applicant supplies what was asked; the clock resumes. A second answer is refused (state check), so is
+    an answer with neither a note nor a file (it would resume the clock with nothing supplied)."""
+    from dvctt.common.text import FREE_TEXT_MAX_CHARS
+
+    if not note.strip() and not files:
+        raise DomainError(
+            _("Hãy ghi nội dung bổ sung hoặc đính kèm ít nhất một tệp."),
+            code="empty_answer",
+            fields={"note": [_("Bắt buộc khi không đính kèm tệp.")]},
+        )
+    if len(note) > FREE_TEXT_MAX_CHARS:
+        raise DomainError(
+            _("Nội dung bổ sung dài quá %(max)s ký tự.")
+            % {"max": f"{FREE_TEXT_MAX_CHARS:,}".replace(",", ".")},
+            code="too_long",
+            fields={"note": [_("Tối đa %(max)s ký tự.") % {"max": FREE_TEXT_MAX_CHARS}]},
+        )
 
     def body(dossier: Dossier, change: Change) -> None:
         request = _pending_supplement(dossier)
@@ -282,9 +306,11 @@ def dossier_forward(
                 applicant_name=dossier.applicant_name,
                 applicant_id_number=dossier.applicant_id_number,
                 submitted_at=dossier.submitted_at,
-                received_at=change.at,
-                due_at=dossier.due_at,
-                first_due_at=dossier.due_at,
+                # The part handed to another unit keeps the dossier's receipt and its appointment in force: a
+                # late dossier forwarded stays late there (the hand-over time is its event's).
+                received_at=dossier.received_at or change.at,
+                due_at=dossier.effective_due_at or dossier.due_at,
+                first_due_at=dossier.effective_due_at or dossier.due_at,
                 effective_due_at=dossier.effective_due_at,
                 parent=dossier,
                 parent_code=dossier.code,
@@ -411,6 +437,127 @@ def dossier_record_payment(
     )
 
 
+# --- sign-off: the specialist proposes, the unit leader decides ----------------------------------------------------
+
+PROPOSAL_OUTCOMES = ("approve", "refuse")
+
+
+def _sign_off_required(dossier: Dossier) -> bool:
+    version = dossier.procedure_version
+    return version is not None and version.sign_off_required
+
+
+def _sign_off_check(dossier: Dossier, actor: User | None) -> None:
+    """With sign-off on, a specialist's decision is a proposal (``dossier_propose_result``), never the result."""
+    if actor is not None and actor.role == Role.SPECIALIST and _sign_off_required(dossier):
+        raise AccessDenied(
+            _(
+                "Thủ tục %(code)s cần lãnh đạo đơn vị ký duyệt: chuyên viên đề xuất kết quả, lãnh đạo phê duyệt "
+                "hoặc từ chối."
+            )
+            % {"code": dossier.procedure.code}
+        )
+
+
+def dossier_proposal_pending(*, dossier: Dossier) -> DossierEvent | None:
+    """The proposal waiting for the unit leader: the latest ``propose_result`` not followed by a return, while the
+    dossier is being processed (a decision ends it)."""
+    if dossier.status != Status.PROCESSING:
+        return None
+    last = dossier.events.filter(action__in=["propose_result", "return_proposal"]).order_by("-seq").first()
+    return last if last is not None and last.action == "propose_result" else None
+
+
+def dossier_propose_result(
+    *,
+    dossier_id: int,
+    actor: User,
+    outcome: str,
+    result_name: str = "",
+    reasons: str = "",
+    note: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """A specialist proposes the result of a dossier whose procedure needs sign-off: ``approve`` (with the name
+    of the result document) or ``refuse`` (with the reasons). The status does not change; the event carries the
+    proposal for the unit leader, who approves or refuses (the usual moves) or returns it with a note.
+    """
+    if outcome not in PROPOSAL_OUTCOMES:
+        raise DomainError(
+            _("Đề xuất không hợp lệ."),
+            code="invalid",
+            fields={"outcome": [_("Chọn phê duyệt hoặc từ chối.")]},
+        )
+    if outcome == "approve":
+        result_name = _required_text(result_name, "result_name", _("tên giấy tờ kết quả"))
+    else:
+        reasons = _required_text(reasons, "reasons", _("lý do đề xuất từ chối"))
+
+    def check(dossier: Dossier) -> None:
+        if not _sign_off_required(dossier):
+            raise ConflictError(
+                _("Thủ tục %(code)s không có bước lãnh đạo ký duyệt: chuyên viên phê duyệt trực tiếp.")
+                % {"code": dossier.procedure.code},
+                code="no_sign_off",
+            )
+        if dossier_proposal_pending(dossier=dossier) is not None:
+            raise ConflictError(
+                _("Hồ sơ %(code)s đã có đề xuất đang chờ lãnh đạo ký duyệt.") % {"code": dossier.code},
+                code="proposal_pending",
+            )
+
+    def body(dossier: Dossier, change: Change) -> None:
+        change.payload.update(outcome=outcome, note=(note or "").strip())
+        if outcome == "approve":
+            change.payload["result_name"] = result_name
+        else:
+            change.payload["reasons"] = reasons
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="propose_result",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
+def dossier_return_proposal(
+    *,
+    dossier_id: int,
+    actor: User,
+    note: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The unit leader sends the pending proposal back to the specialist with a note (status unchanged)."""
+    note = _required_text(note, "note", _("ý kiến trả lại"))
+
+    def check(dossier: Dossier) -> None:
+        if dossier_proposal_pending(dossier=dossier) is None:
+            raise ConflictError(
+                _("Hồ sơ %(code)s không có đề xuất nào đang chờ ký duyệt.") % {"code": dossier.code},
+                code="no_proposal",
+            )
+
+    def body(dossier: Dossier, change: Change) -> None:
+        pending = dossier_proposal_pending(dossier=dossier)
+        change.payload.update(note=note, proposal_seq=pending.seq if pending else None)
+
+    return transition_apply(
+        dossier_id=dossier_id,
+        move="return_proposal",
+        actor=actor,
+        body=body,
+        at=at,
+        expected_version=expected_version,
+        extra_checks=[check],
+    )
+
+
 @dataclass(frozen=True)
 class ResultDocument:
     name: str
@@ -455,7 +602,7 @@ def dossier_approve(
         body=body,
         at=at,
         expected_version=expected_version,
-        extra_checks=[check],
+        extra_checks=[check, lambda dossier: _sign_off_check(dossier, actor)],
     )
 
 
@@ -490,6 +637,7 @@ def dossier_refuse(
             body=body,
             at=at,
             expected_version=expected_version,
+            extra_checks=[lambda dossier: _sign_off_check(dossier, actor)],
         )
         dossier_document_store(dossier=dossier, kind=SlipKind.REFUSAL_DECISION)
     return dossier

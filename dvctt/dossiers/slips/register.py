@@ -228,6 +228,8 @@ def register_xlsx(*, register: Register, out: IO[bytes], chunk_size: int = CHUNK
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from dvctt.common.spreadsheets import safe_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=gettext("So theo doi"))
     for i, (_key, _label, width) in enumerate(COLUMNS, start=1):
@@ -257,10 +259,13 @@ def register_xlsx(*, register: Register, out: IO[bytes], chunk_size: int = CHUNK
     ws.append([cell(f"({i})", font=Font(italic=True)) for i in range(1, len(COLUMNS) + 1)])
     for row in register_rows(register=register, chunk_size=chunk_size):
         ws.append(
-            [
-                cell(_local_naive(row[key]), fmt="dd/mm/yyyy hh:mm") if key in DATE_COLUMNS else row[key]
-                for key, _label, _w in COLUMNS
-            ]
+            safe_row(
+                ws,
+                [
+                    cell(_local_naive(row[key]), fmt="dd/mm/yyyy hh:mm") if key in DATE_COLUMNS else row[key]
+                    for key, _label, _w in COLUMNS
+                ],
+            )
         )
     ws.append([])
     ws.append([cell(register.totals.summary(), font=bold)])

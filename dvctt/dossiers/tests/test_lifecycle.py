@@ -225,15 +225,15 @@ class TestSupplement:
 
     def test_supplement_answered_twice_is_refused(self, processing, specialist, citizen):
         services.dossier_request_supplement(dossier_id=processing.pk, actor=specialist, content="Bổ sung")
-        services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen)
+        services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen, note="Đã bổ sung")
         before = snapshot(processing)
         with pytest.raises(ConflictError):
-            services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen)
+            services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen, note="Đã bổ sung")
         assert snapshot(processing) == before
 
     def test_second_request_needs_a_reason(self, processing, specialist, citizen):
         services.dossier_request_supplement(dossier_id=processing.pk, actor=specialist, content="Lần 1")
-        services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen)
+        services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen, note="Đã bổ sung")
         with pytest.raises(ConflictError) as raised:
             services.dossier_request_supplement(dossier_id=processing.pk, actor=specialist, content="Lần 2")
         assert raised.value.code == "second_supplement"
@@ -252,7 +252,9 @@ class TestSupplement:
         services.dossier_request_supplement(
             dossier_id=submitted.pk, actor=one_stop, content="Thiếu tờ khai", at=vn(2025, 3, 3, 9)
         )
-        services.dossier_answer_supplement(dossier_id=submitted.pk, actor=citizen, at=vn(2025, 3, 3, 14))
+        services.dossier_answer_supplement(
+            dossier_id=submitted.pk, actor=citizen, note="Đã bổ sung", at=vn(2025, 3, 3, 14)
+        )
         dossier = services.dossier_receive(dossier_id=submitted.pk, actor=one_stop, at=vn(2025, 3, 3, 15))
         guidance = dossier.supplements.get()
         # then it is shown as guidance, its event says so, and it moved no appointment
@@ -376,6 +378,16 @@ class TestProcessing:
             services.dossier_approve(dossier_id=dossier.pk, actor=leader)
         assert raised.value.code == "children_open"
 
+    def test_a_late_dossier_forwarded_to_another_unit_stays_late_there(self, received, one_stop, other_unit):
+        # given a dossier due Thu 06/03 09:00, forwarded to another unit the following Monday
+        dossier = services.dossier_forward(
+            dossier_id=received.pk, actor=one_stop, to_unit_codes=[other_unit.code], at=vn(2025, 3, 10, 9)
+        )
+        # then the other unit's part exists (no error) with the dossier's receipt and appointment, overdue
+        child = dossier.children.get()
+        assert (child.received_at, child.effective_due_at) == (dossier.received_at, vn(2025, 3, 6, 9))
+        assert child.events.get().at == vn(2025, 3, 10, 9)
+
     def test_forward_to_unknown_unit_is_refused(self, received, one_stop):
         before = snapshot(received)
         with pytest.raises(DomainError):
@@ -408,7 +420,7 @@ class TestAppointmentAfterAPause:
         )
         # when the applicant answers Tue 04/03 08:00
         dossier = services.dossier_answer_supplement(
-            dossier_id=processing.pk, actor=citizen, at=vn(2025, 3, 4, 8)
+            dossier_id=processing.pk, actor=citizen, note="Đã bổ sung", at=vn(2025, 3, 4, 8)
         )
         # then 19 working hours from Tue 08:00 end Thu 06/03 11:00, shown and recorded before and after
         request = dossier.supplements.get()
@@ -579,7 +591,9 @@ class TestApologyAndWithdrawal:
         services.dossier_request_withdrawal(dossier_id=processing.pk, actor=citizen, reason="Rút")
         dossier = services.dossier_reject_withdrawal(dossier_id=processing.pk, actor=one_stop, reason="Không")
         assert (dossier.status, dossier.resume_status) == (Status.SUPPLEMENT_REQUESTED, Status.PROCESSING)
-        dossier = services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen)
+        dossier = services.dossier_answer_supplement(
+            dossier_id=processing.pk, actor=citizen, note="Đã bổ sung"
+        )
         assert dossier.status == Status.PROCESSING
 
     def test_another_citizen_cannot_withdraw(self, processing, db):

@@ -192,7 +192,7 @@ def test_a_supplement_pause_moves_the_appointment(processing, specialist, citize
         dossier_id=processing.pk, actor=specialist, content="Bổ sung giấy chứng sinh", at=vn(2025, 3, 3, 11)
     )
     answered = services.dossier_answer_supplement(
-        dossier_id=processing.pk, actor=citizen, at=vn(2025, 3, 5, 9)
+        dossier_id=processing.pk, actor=citizen, note="Đã bổ sung", at=vn(2025, 3, 5, 9)
     )
     new_due = answered.effective_due_at
     assert new_due is not None and new_due > vn(2025, 3, 6, 9)

@@ -71,6 +71,14 @@ def _do(move: str, dossier: Dossier, actor, at):
         return services.dossier_return_result(**d, method="online")
     if move == "mark_uncollected":
         return services.dossier_mark_uncollected(**d)
+    if move == "propose_result":
+        from dvctt.dossiers.services.processing import dossier_propose_result
+
+        return dossier_propose_result(**d, outcome="approve", result_name="Giấy khai sinh")
+    if move == "return_proposal":
+        from dvctt.dossiers.services.processing import dossier_return_proposal
+
+        return dossier_return_proposal(**d, note="Xem lại")
     raise AssertionError(move)
 
 

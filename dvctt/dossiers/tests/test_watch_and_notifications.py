@@ -135,7 +135,9 @@ def test_pause_across_tet_moves_the_effective_due_by_the_paused_time(
     services.dossier_request_supplement(
         dossier_id=dossier.pk, actor=specialist, content="Bổ sung", at=vn(2025, 1, 23, 9)
     )
-    dossier = services.dossier_answer_supplement(dossier_id=dossier.pk, actor=citizen, at=vn(2025, 2, 4, 9))
+    dossier = services.dossier_answer_supplement(
+        dossier_id=dossier.pk, actor=citizen, note="Đã bổ sung", at=vn(2025, 2, 4, 9)
+    )
     # The indicators' paused time is counted as it ran (spec: NgayBoSung − NgayYeuCau), Tết included.
     assert paused_time(dossier=dossier, until=vn(2025, 3, 1)) == timedelta(days=12)
     # The appointment given to people resumes the 16 working hours left at the request (Thu 6 h, Fri 8 h,

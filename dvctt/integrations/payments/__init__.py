@@ -6,4 +6,5 @@
   marks a payment paid), read its state.
 - ``sandbox``: a local gateway speaking the same protocol, mounted under ``/sandbox-gateway/`` for the demo and
   the tests.
+- ``paygov``: the national payment platform (PayGov), chosen per procedure or unit (``PaymentRoute``).
 """

@@ -37,6 +37,9 @@ class PaymentTransaction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
+    #: The platform's receipt (PayGov GET_BILL answer, verified), kept as received.
+    receipt = models.JSONField(_("biên lai"), default=dict, blank=True)
+    receipt_at = models.DateTimeField(_("thời điểm nhận biên lai"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("giao dịch thanh toán")
@@ -70,9 +73,59 @@ class PaymentCallback(models.Model):
     params = models.JSONField(default=dict)
     verdict = models.CharField(max_length=10, choices=CallbackVerdict.choices)
     reason = models.CharField(max_length=255, blank=True)
+    #: Refusals of the same kind are counted on one row (a flood of junk requests is not a flood of rows).
+    repeats = models.PositiveIntegerField(_("số lần lặp lại"), default=1)
+    last_received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.verdict}"
+
+
+class Gateway(models.TextChoices):
+    GENERIC = "generic", _("Cổng thanh toán của tỉnh")
+    PAYGOV = "paygov", _("Nền tảng thanh toán quốc gia (PayGov)")
+
+
+class PaymentRoute(models.Model):
+    """Which gateway takes the payments of one procedure or of one unit's dossiers (admin-edited).
+
+    A procedure's route wins over its unit's; without either the generic gateway is used.
+    """
+
+    gateway = models.CharField(_("cổng thanh toán"), max_length=10, choices=Gateway.choices)
+    procedure = models.OneToOneField(
+        "catalog.Procedure",
+        verbose_name=_("thủ tục"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit = models.OneToOneField(
+        "agencies.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("cấu hình cổng thanh toán")
+        verbose_name_plural = _("cấu hình cổng thanh toán")
+        constraints = [
+            # One route names exactly one procedure or one unit.
+            models.CheckConstraint(
+                condition=Q(procedure__isnull=False, unit__isnull=True)
+                | Q(procedure__isnull=True, unit__isnull=False),
+                name="payment_route_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.procedure if self.procedure_id else self.unit
+        return f"{target} → {self.get_gateway_display()}"

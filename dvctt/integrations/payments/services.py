@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,10 @@ from dvctt.dossiers.states import ENDING_STATUSES, PaymentChannel, Status
 from dvctt.integrations.payments.client import GatewayClient, PaymentRefused, PaymentRequest
 from dvctt.integrations.payments.models import (
     CallbackVerdict,
+    Gateway,
     PaymentCallback,
     PaymentPurpose,
+    PaymentRoute,
     PaymentState,
     PaymentTransaction,
 )
@@ -28,6 +31,18 @@ from dvctt.integrations.payments.models import (
 
 def _order_id() -> str:
     return f"TT{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
+
+
+def payment_gateway_for(*, dossier) -> str:
+    """The gateway that takes this dossier's payments: its procedure's route, else its unit's, else the
+    generic gateway."""
+    routes = {
+        ("procedure" if route.procedure_id else "unit"): route.gateway
+        for route in PaymentRoute.objects.filter(
+            Q(procedure_id=dossier.procedure_id) | Q(unit_id=dossier.unit_id)
+        )
+    }
+    return routes.get("procedure") or routes.get("unit") or Gateway.GENERIC
 
 
 def payment_amount_due(*, dossier, purpose: str) -> int:
@@ -49,9 +64,13 @@ def payment_start(
     return_url: str,
     ipn_url: str,
     client: GatewayClient | None = None,
+    ip: str = "",
 ) -> tuple[PaymentTransaction, str]:
-    """Open a transaction for the applicant's dossier; return it and the URL to send the browser to."""
-    client = client or GatewayClient()
+    """Open a transaction for the applicant's dossier; return it and the URL to send the browser to.
+
+    The gateway is the one configured for the dossier's procedure or unit (:func:`payment_gateway_for`):
+    PayGov, or the generic gateway (``client``, the default). ``ip`` is the payer's address (PayGov's INIT).
+    """
     dossier = dossier_get_for_user(user=actor, code=dossier_code)
     if dossier.applicant_id != actor.pk:
         raise AccessDenied(_("Chỉ chủ hồ sơ được thanh toán cho hồ sơ %(code)s.") % {"code": dossier.code})
@@ -63,6 +82,13 @@ def payment_start(
             _("Hồ sơ %(code)s không có khoản nào cần thanh toán.") % {"code": dossier.code},
             code="nothing_to_pay",
         )
+    if payment_gateway_for(dossier=dossier) == Gateway.PAYGOV:
+        from dvctt.integrations.payments.paygov.services import paygov_payment_open
+
+        return paygov_payment_open(
+            actor=actor, dossier=dossier, purpose=purpose, amount=amount, order_id=_order_id(), ip=ip
+        )
+    client = client or GatewayClient()
     payment = PaymentTransaction.objects.create(
         order_id=_order_id(),
         dossier=dossier,
@@ -92,8 +118,6 @@ class ConfirmResult:
 
 
 def _apply(params: Mapping[str, str], client: GatewayClient, now: float | None) -> ConfirmResult:
-    from dvctt.dossiers.services import dossier_pay_fees, dossier_record_payment
-
     notification = client.read_notification(params, now=now)
     with transaction.atomic():
         payment = (
@@ -112,27 +136,55 @@ def _apply(params: Mapping[str, str], client: GatewayClient, now: float | None) 
             ):
                 return ConfirmResult(CallbackVerdict.DUPLICATE, payment)
             raise PaymentRefused(_("Giao dịch đã được xác nhận trước đó."), code="already_confirmed")
-        payment.result_code = notification.result
-        payment.gateway_reference = notification.gateway_ref
-        payment.confirmed_at = timezone.now()
-        payment.state = PaymentState.PAID if notification.paid else PaymentState.FAILED
-        payment.save(update_fields=["result_code", "gateway_reference", "confirmed_at", "state"])
-        if notification.paid:
-            if payment.purpose == PaymentPurpose.FEES:
-                dossier_pay_fees(
-                    dossier_id=payment.dossier_id,
-                    amount=payment.amount,
-                    reference=payment.order_id,
-                )
-            else:
-                dossier_record_payment(
-                    dossier_id=payment.dossier_id,
-                    actor=None,
-                    amount=payment.amount,
-                    channel=PaymentChannel.PROVINCIAL_GATEWAY,
-                    reference=payment.order_id,
-                )
+        payment_settle_locked(
+            payment=payment,
+            paid=notification.paid,
+            result_code=notification.result,
+            gateway_reference=notification.gateway_ref,
+            channel=PaymentChannel.PROVINCIAL_GATEWAY,
+        )
     return ConfirmResult(CallbackVerdict.ACCEPTED, payment)
+
+
+def payment_settle_locked(
+    *,
+    payment: PaymentTransaction,
+    paid: bool,
+    result_code: str,
+    gateway_reference: str,
+    channel: int,
+) -> None:
+    """Record a pending payment's verified result and, when paid, mark the dossier's fees or obligation paid.
+
+    Precondition: inside ``transaction.atomic`` with ``payment`` locked (``select_for_update``) and pending.
+    Called only on a gateway's verified word (a signed notification or a QUERY answer): fees through
+    ``dossier_pay_fees``, an obligation through ``dossier_record_payment`` with actor None (the system). A
+    refusal there (the amount no longer matches) raises and the whole atomic block rolls back.
+    """
+    from dvctt.dossiers.services import dossier_pay_fees, dossier_record_payment
+
+    payment.result_code = result_code
+    payment.gateway_reference = gateway_reference
+    payment.confirmed_at = timezone.now()
+    payment.state = PaymentState.PAID if paid else PaymentState.FAILED
+    payment.save(update_fields=["result_code", "gateway_reference", "confirmed_at", "state"])
+    if not paid:
+        return
+    if payment.purpose == PaymentPurpose.FEES:
+        dossier_pay_fees(
+            dossier_id=payment.dossier_id,
+            amount=payment.amount,
+            reference=payment.order_id,
+            channel=channel,
+        )
+    else:
+        dossier_record_payment(
+            dossier_id=payment.dossier_id,
+            actor=None,
+            amount=payment.amount,
+            channel=channel,
+            reference=payment.order_id,
+        )
 
 
 def payment_confirm(

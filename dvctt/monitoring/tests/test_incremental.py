@@ -56,7 +56,9 @@ def _moves(dossier: Dossier, staff: dict) -> list:
             lambda at: services.dossier_stop(dossier_id=pk, actor=leader, reasons="Dừng", at=at),
         ],
         Status.SUPPLEMENT_REQUESTED: [
-            lambda at: services.dossier_answer_supplement(dossier_id=pk, actor=citizen, at=at),
+            lambda at: services.dossier_answer_supplement(
+                dossier_id=pk, actor=citizen, note="Đã bổ sung", at=at
+            ),
         ],
         Status.PROCESSED: [
             lambda at: services.dossier_return_result(dossier_id=pk, actor=one_stop, at=at),

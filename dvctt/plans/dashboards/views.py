@@ -448,6 +448,8 @@ def _xlsx(
     """Every item (not one page), written row by row (openpyxl write-only)."""
     from openpyxl import Workbook
 
+    from dvctt.common.spreadsheets import safe_row
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(explain.PART_LABELS[part])[:31])
     sheet.append([str(indicator.name)])
@@ -460,7 +462,7 @@ def _xlsx(
     items = list(listing.rows)
     for start in range(0, len(items), 2000):
         for cells in listing.cells(items[start : start + 2000]):
-            sheet.append([_cell(c) for c in cells])
+            sheet.append(safe_row(sheet, [_cell(c) for c in cells]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     name = f"{indicator.code}-{part}-{unit.code if unit else 'tinh'}-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.xlsx"

@@ -108,7 +108,9 @@ def test_the_owner_gets_the_new_appointment_and_the_reissued_receipt_after_a_sup
     services.dossier_request_supplement(
         dossier_id=processing.pk, actor=specialist, content="Bổ sung", at=vn(2025, 3, 3, 16)
     )
-    services.dossier_answer_supplement(dossier_id=processing.pk, actor=citizen, at=vn(2025, 3, 4, 8))
+    services.dossier_answer_supplement(
+        dossier_id=processing.pk, actor=citizen, note="Đã bổ sung", at=vn(2025, 3, 4, 8)
+    )
     # when the owner opens the dossier
     client.force_login(citizen)
     html = _lookup(client, processing.code).content.decode()

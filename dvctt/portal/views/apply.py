@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dvctt.accounts.models import NationalAccountType
+from dvctt.accounts.national import national_identity_of
 from dvctt.common.errors import DomainError
 from dvctt.dossiers.files import ALLOWED_TYPES, max_upload_bytes
 from dvctt.portal import services
@@ -79,13 +81,33 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("portal:draft_details", draft_id=draft.pk)
 
 
-def _details_context(draft: ApplicationDraft, errors: dict[str, list[str]]) -> dict[str, Any]:
+def _verified_applicant(user: Any) -> dict[str, str]:
+    """The applicant fields the national identity vouches for (name, number, address): shown read-only and
+    never taken from the form. Empty for an account not linked to a national identity."""
+    identity = national_identity_of(user)
+    if identity is None:
+        return {}
+    business = identity.account_type == NationalAccountType.BUSINESS and identity.organisation_name
+    values = {
+        "full_name": identity.organisation_name if business else identity.full_name,
+        "national_id": identity.id_number,
+        "address": identity.address,
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+def _details_context(
+    draft: ApplicationDraft, errors: dict[str, list[str]], user: Any = None
+) -> dict[str, Any]:
     version = _version(draft)
+    verified = _verified_applicant(user)
     return {
         "draft": draft,
         "version": version,
         "units": list(version.units.order_by("name")),
-        "applicant": draft.applicant_data,
+        "applicant": {**(draft.applicant_data or {}), **verified},
+        "verified": verified,
+        "identity": national_identity_of(user) if verified else None,
         "fields": eform_fields(version.eform or [], draft.form_data or {}, errors),
         "errors": errors,
         "steps": _steps("details"),
@@ -102,7 +124,10 @@ def draft_details(request: HttpRequest, draft_id: int) -> HttpResponse:
         draft = services.draft_save_details(
             actor=request.user,  # type: ignore[arg-type]
             draft_id=draft.pk,
-            applicant_data={name: request.POST.get(name, "") for name in services.APPLICANT_FIELDS},
+            applicant_data={
+                **{name: request.POST.get(name, "") for name in services.APPLICANT_FIELDS},
+                **_verified_applicant(request.user),
+            },
             form_data=eform_data_from_post(version.eform or [], request.POST),
             unit_code=request.POST.get("unit", ""),
         )
@@ -115,7 +140,10 @@ def draft_details(request: HttpRequest, draft_id: int) -> HttpResponse:
         if not errors:
             return redirect("portal:draft_files", draft_id=draft.pk)
     return render(
-        request, "portal/draft_details.html", _details_context(draft, errors), status=400 if errors else 200
+        request,
+        "portal/draft_details.html",
+        _details_context(draft, errors, request.user),
+        status=400 if errors else 200,
     )
 
 

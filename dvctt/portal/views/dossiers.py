@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dvctt.common.errors import DomainError, NotFoundError
+from dvctt.common.errors import DomainError, NotFoundError, TooManyRequests
+from dvctt.common.request_guard import refusal_response
+from dvctt.common.throttle import tracking_throttle
 from dvctt.dossiers.models import Dossier, DossierFile
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public
 from dvctt.dossiers.states import ENDING_STATUSES, MOVES, Status
@@ -122,6 +124,14 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"code": code, "form": LookupForm(request.GET or None)}
     if not code:
         return render(request, "portal/dossier_lookup.html", context)
+    try:
+        tracking_throttle(request)  # codes can be guessed: one budget per address, shared with the API
+    except TooManyRequests as exc:
+        response = refusal_response(
+            request, status=429, code=exc.code, message=exc.message, title=_("Tra cứu quá nhiều lần")
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     dossier: Dossier | None = None
     full = False
     if request.user.is_authenticated:

@@ -16,6 +16,8 @@ class Command(BaseCommand):
         "Print the due time (ISO 8601, +07:00) of a dossier received at --received with a --limit --unit, "
         "or with a same-day --cutoff HH:MM (which decides instead of the limit, as on receipt)."
     )
+    # A read: Django's system checks (every view, template and admin loaded) are `dvctt check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -12,6 +12,8 @@ from dvctt.integrations.exporter import interchange_export
 
 class Command(BaseCommand):
     help = _("Xuất dữ liệu trao đổi (agencies, procedures, officials, dossiers .jsonl) ra một thư mục.")
+    # A read: Django's system checks (every view, template and admin loaded) are `dvctt check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder")

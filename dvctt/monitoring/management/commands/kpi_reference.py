@@ -24,6 +24,8 @@ def _date(text: str) -> date:
 
 class Command(BaseCommand):
     help = "(nội bộ) Tính chỉ số tham chiếu trực tiếp từ thư mục dữ liệu trao đổi, để đối chiếu."
+    # A read: Django's system checks (every view, template and admin loaded) are `dvctt check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder")

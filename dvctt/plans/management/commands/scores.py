@@ -20,6 +20,8 @@ from dvctt.plans.exports import index_table, par_table, workbook_sheets
 
 class Command(BaseCommand):
     help = "Điểm Bộ chỉ số 766 và điểm tiêu chí DVCTT trong Chỉ số CCHC của một năm."
+    # A read: Django's system checks (every view, template and admin loaded) are `dvctt check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
