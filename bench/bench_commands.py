@@ -32,9 +32,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3", "DVCTT_TESTING": "1"}
+        # As on a server: byte-code cached (an installed package has it; this shell may forbid writing it, and
+        # then every process compiles some 750 modules again, 1.3 s). The migration's run writes the caches.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run([*DVCTT, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
         print(f"{'command':<10} {'median s':>9} {'max s':>7}")
         for name, argv in COMMANDS.items():
+            subprocess.run([*DVCTT, *argv], env=env, cwd=ROOT, capture_output=True)  # its own modules' caches
             times = []
             for _ in range(args.runs):
                 started = time.perf_counter()
