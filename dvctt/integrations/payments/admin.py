@@ -37,16 +37,27 @@ class PaymentTransactionAdmin(ReadOnlyAdmin):
         "amount",
         "gateway",
         "state",
+        "refund_due",
+        "duplicate_of",
         "created_at",
         "receipt_at",
     )
-    list_filter = ("gateway", "state", "purpose")
+    #: "cần hoàn tiền": the double payments (a dossier paid twice) to refund by hand.
+    list_filter = ("refund_due", "gateway", "state", "purpose")
     search_fields = ("order_id", "dossier__code", "gateway_reference")
-    list_select_related = ("dossier",)
+    list_select_related = ("dossier", "duplicate_of")
 
 
 @admin.register(PaymentCallback)
 class PaymentCallbackAdmin(ReadOnlyAdmin):
-    list_display = ("received_at", "transaction", "verdict", "reason", "repeats", "last_received_at")
+    list_display = (
+        "received_at",
+        "transaction",
+        "verdict",
+        "reason",
+        "sender",
+        "repeats",
+        "last_received_at",
+    )
     list_filter = ("verdict",)
     list_select_related = ("transaction",)

@@ -40,6 +40,19 @@ class PaymentTransaction(models.Model):
     #: The platform's receipt (PayGov GET_BILL answer, verified), kept as received.
     receipt = models.JSONField(_("biên lai"), default=dict, blank=True)
     receipt_at = models.DateTimeField(_("thời điểm nhận biên lai"), null=True, blank=True)
+    #: Paid, but the dossier's fees or obligation were already paid (two attempts, both paid at the gateway):
+    #: the money was taken and is recorded here; it is owed back to the payer (refund by hand, outside the
+    #: platform). The dossier keeps the state the first payment gave it.
+    refund_due = models.BooleanField(_("cần hoàn tiền (thanh toán trùng)"), default=False)
+    #: The payment that had already settled the dossier's fees or obligation (empty when it was paid otherwise).
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("trùng với giao dịch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("giao dịch thanh toán")
@@ -47,9 +60,16 @@ class PaymentTransaction(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
-            # A dossier's fees are paid once: two paid transactions for one purpose would charge twice.
+            # A dossier's fees are settled once: a second paid transaction is recorded, but only as a double
+            # payment owed back (``refund_due``), never as a second settlement. (An obligation may be asked, and
+            # paid, again later: its double payments are found under the dossier's lock, by its status.)
             models.UniqueConstraint(
-                fields=["dossier", "purpose"], condition=Q(state="paid"), name="payment_paid_once"
+                fields=["dossier"],
+                condition=Q(purpose="fees", state="paid", refund_due=False),
+                name="payment_fees_settled_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_due=False) | Q(state="paid"), name="payment_refund_only_if_paid"
             ),
         ]
 
@@ -76,6 +96,8 @@ class PaymentCallback(models.Model):
     #: Refusals of the same kind are counted on one row (a flood of junk requests is not a flood of rows).
     repeats = models.PositiveIntegerField(_("số lần lặp lại"), default=1)
     last_received_at = models.DateTimeField(null=True, blank=True)
+    #: Who sent it, as the web server saw it (the client address): the key refusals are counted under.
+    sender = models.CharField(_("nơi gửi"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -60,7 +60,7 @@ def payment_return(request: HttpRequest) -> HttpResponse:
 @require_POST
 def payment_ipn(request: HttpRequest) -> JsonResponse:
     try:
-        result = payment_confirm(params=request.POST.dict())
+        result = payment_confirm(params=request.POST.dict(), sender=request.META.get("REMOTE_ADDR", ""))
     except PaymentRefused as exc:
         return JsonResponse(
             {"RspCode": "97" if exc.code == "bad_signature" else "99", "Message": exc.code}, status=400
@@ -79,5 +79,5 @@ def payment_paygov_callback(request: HttpRequest) -> JsonResponse:
         except ValueError:
             body = None
         params = body if isinstance(body, dict) else {}
-    answer = paygov_callback(params=params)
+    answer = paygov_callback(params=params, sender=request.META.get("REMOTE_ADDR", ""))
     return JsonResponse(answer.reply, status=400 if answer.verdict == CallbackVerdict.REFUSED else 200)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,11 +38,14 @@ from dvctt.integrations.payments.paygov.client import (
     PayGovUnavailable,
     PaymentResult,
 )
+from dvctt.integrations.payments.services import (
+    REFUND_DUE_REASON,
+    payment_refusal_record,
+    payment_settle_locked,
+)
 
 logger = logging.getLogger(__name__)
 
-#: Refusals of one kind for one transaction within this window are counted on one log row.
-REFUSAL_WINDOW = timedelta(hours=1)
 #: ``MaDichVu`` of procedure fees (spec §2).
 SERVICE_PROCEDURE_FEES = 2
 FEE = 1  # LoaiPhiLePhi: phí
@@ -132,8 +134,6 @@ def paygov_payment_open(
 
 def _settle(result: PaymentResult, *, via: str) -> tuple[str, PaymentTransaction]:
     """Apply a verified result to its pending transaction; returns the verdict. Raises ``PaymentRefused``."""
-    from dvctt.integrations.payments.services import payment_settle_locked
-
     with transaction.atomic():
         payment = (
             PaymentTransaction.objects.select_for_update()
@@ -150,16 +150,6 @@ def _settle(result: PaymentResult, *, via: str) -> tuple[str, PaymentTransaction
             if result.platform_reference == payment.gateway_reference and result.code == payment.result_code:
                 return CallbackVerdict.DUPLICATE, payment
             raise PaymentRefused(_("Giao dịch đã được xác nhận trước đó."), code="already_confirmed")
-        if (
-            result.paid
-            and PaymentTransaction.objects.filter(
-                dossier_id=payment.dossier_id, purpose=payment.purpose, state=PaymentState.PAID
-            ).exists()
-        ):
-            # Paid twice (two attempts, two tabs): the second is not recorded; it is for a refund, by hand.
-            raise PaymentRefused(
-                _("Khoản này của hồ sơ đã được thanh toán bằng giao dịch khác."), code="already_paid"
-            )
         payment_settle_locked(
             payment=payment,
             paid=result.paid,
@@ -169,7 +159,14 @@ def _settle(result: PaymentResult, *, via: str) -> tuple[str, PaymentTransaction
         )
         if result.paid:
             transaction.on_commit(lambda: _receipt_later(payment.pk))
-    logger.info("PayGov %s %s via %s: %s", payment.order_id, result.code, via, payment.state)
+    logger.info(
+        "PayGov %s %s via %s: %s%s",
+        payment.order_id,
+        result.code,
+        via,
+        payment.state,
+        " (refund due)" if payment.refund_due else "",
+    )
     return CallbackVerdict.ACCEPTED, payment
 
 
@@ -182,26 +179,23 @@ def _receipt_later(payment_id: int) -> None:
         logger.exception("PayGov receipt of payment %s not fetched", payment_id)
 
 
-def _log_refusal(*, raw: Mapping[str, Any], reference: str, exc: DomainError) -> None:
-    """One row per kind of refusal and transaction per hour, with a counter: junk does not fill the table."""
-    payment = PaymentTransaction.objects.filter(order_id=reference, gateway=Gateway.PAYGOV).first()
-    now = timezone.now()
-    reason = f"paygov {exc.code}: {exc.message}"[:255]
-    updated = PaymentCallback.objects.filter(
-        transaction=payment,
-        verdict=CallbackVerdict.REFUSED,
-        reason=reason,
-        received_at__gte=now - REFUSAL_WINDOW,
-    ).update(repeats=F("repeats") + 1, last_received_at=now)
-    if not updated:
-        PaymentCallback.objects.create(
-            transaction=payment,
-            params=dict(raw),
-            verdict=CallbackVerdict.REFUSED,
-            reason=reason,
-            last_received_at=now,
-        )
-    logger.warning("PayGov callback refused (%s) for %r", exc.code, reference[:40])
+def _log_refusal(*, raw: Mapping[str, Any], reference: str, exc: DomainError, sender: str = "") -> None:
+    """Bounded: one row per kind of refusal, sender and transaction per hour, with a counter, under a cap of
+    distinct rows an hour (:func:`payment_refusal_record`)."""
+    payment = (
+        PaymentTransaction.objects.filter(order_id=reference, gateway=Gateway.PAYGOV).first()
+        if reference
+        else None
+    )
+    payment_refusal_record(
+        code=exc.code,
+        message=exc.message,
+        params=raw,
+        fields=(*protocol.CALLBACK_ORDER, protocol.CHECKSUM),
+        payment=payment,
+        sender=sender,
+        prefix="paygov ",
+    )
 
 
 REPLY_CODES = {
@@ -219,12 +213,16 @@ class CallbackAnswer:
     payment: PaymentTransaction | None = None
 
 
-def paygov_callback(*, params: Mapping[str, Any], client: PayGovClient | None = None) -> CallbackAnswer:
+def paygov_callback(
+    *, params: Mapping[str, Any], client: PayGovClient | None = None, sender: str = ""
+) -> CallbackAnswer:
     """Act on the platform's result callback; return the province's signed answer.
 
-    Idempotent: the same result delivered again is acknowledged (``MaLoi`` "00") with no second effect. A bad
-    checksum, an unknown reference, a wrong amount or a conflicting second result changes nothing, is answered
-    with an error code and logged (bounded: repeats are counted on one row).
+    Idempotent: the same result delivered again is acknowledged (``MaLoi`` "00") with no second effect. A paid
+    result for a dossier already paid by another attempt is accepted ("00": the platform stops retrying) and
+    recorded with ``refund_due``. A bad checksum, an unknown reference, a wrong amount or a conflicting second
+    result changes nothing, is answered with an error code and logged (bounded: repeats from one ``sender``
+    are counted on one row, under an hourly cap).
     """
     client = client or PayGovClient()
     raw = {str(name): value for name, value in params.items()}
@@ -232,12 +230,19 @@ def paygov_callback(*, params: Mapping[str, Any], client: PayGovClient | None = 
     try:
         verdict, payment = _settle(client.read_callback(raw), via="callback")
     except DomainError as exc:
-        _log_refusal(raw=raw, reference=reference, exc=exc)
+        _log_refusal(raw=raw, reference=reference, exc=exc, sender=sender)
         code = REPLY_CODES.get(exc.code, protocol.REPLY_OTHER)
         return CallbackAnswer(
             CallbackVerdict.REFUSED, client.reply(code=code, description=exc.message, reference=reference)
         )
-    PaymentCallback.objects.create(transaction=payment, params=raw, verdict=verdict, reason="paygov callback")
+    refund = verdict == CallbackVerdict.ACCEPTED and payment.refund_due
+    PaymentCallback.objects.create(
+        transaction=payment,
+        params=raw,
+        verdict=verdict,
+        reason=f"paygov callback; {REFUND_DUE_REASON}" if refund else "paygov callback",
+        sender=sender[:64],
+    )
     return CallbackAnswer(
         verdict,
         client.reply(code=protocol.REPLY_OK, description=_("Thành công"), reference=payment.order_id),
@@ -273,7 +278,7 @@ def paygov_settle(*, payment_id: int, client: PayGovClient | None = None) -> str
                 "MaGiaoDich": result.platform_reference,
             },
             verdict=verdict,
-            reason="paygov QUERY",
+            reason=f"paygov QUERY; {REFUND_DUE_REASON}" if payment.refund_due else "paygov QUERY",
         )
     return payment.state
 

@@ -190,19 +190,76 @@ def test_client_without_secret_refuses_every_callback(settings: Any, submitted: 
     assert answer.verdict == CallbackVerdict.REFUSED and answer.reply["MaLoi"] == "01"
 
 
-def test_a_second_attempt_paid_too_is_refused_not_recorded(
+def test_a_second_attempt_paid_too_is_recorded_for_refund_and_acknowledged(
     settings: Any, submitted: Any, citizen: Any
 ) -> None:
     # Given two attempts the payer paid both of (two tabs)
     paygov_settings(settings, "http://127.0.0.1:9/api")
     first = _pending(submitted, citizen)
     second = _pending(submitted, citizen, order_id="TT251207PG0002")
-    assert paygov_callback(params=_callback(first)).verdict == CallbackVerdict.ACCEPTED
+    assert paygov_callback(params=_callback(first), sender="10.0.0.5").verdict == CallbackVerdict.ACCEPTED
     # When the second is reported paid
-    answer = paygov_callback(params=_callback(second, MaGiaoDich="PG2"))
-    # Then it is refused (a refund case), left pending, and the dossier has one payment
-    assert answer.verdict == CallbackVerdict.REFUSED and answer.reply["MaLoi"] == "99"
+    answer = paygov_callback(params=_callback(second, MaGiaoDich="PG2"), sender="10.0.0.5")
+    # Then the platform is answered with success ("00", signed), so it stops retrying
+    assert answer.verdict == CallbackVerdict.ACCEPTED and answer.reply["MaLoi"] == "00"
+    assert answer.reply["MaThamChieu"] == second.order_id
+    assert protocol.verify(answer.reply, protocol.CALLBACK_REPLY_ORDER, secret=SECRET)
+    # And both are recorded paid, the second owed back and pointing at the first
+    first.refresh_from_db()
     second.refresh_from_db()
-    assert second.state == PaymentState.PENDING
+    assert (first.state, first.refund_due) == (PaymentState.PAID, False)
+    assert (second.state, second.refund_due, second.duplicate_of_id) == (PaymentState.PAID, True, first.pk)
+    assert second.gateway_reference == "PG2"
+    # And the dossier has exactly one payment, the first
+    submitted.refresh_from_db()
+    assert submitted.paid_online == PaymentChannel.NATIONAL_PORTAL
+    events = submitted.events.filter(action="pay_fees")
+    assert events.count() == 1 and events.get().payload["reference"] == first.order_id
+    assert "refund_due" in PaymentCallback.objects.filter(transaction=second).get().reason
+    # And the platform's retry is a duplicate, acknowledged with no second effect
+    again = paygov_callback(params=_callback(second, MaGiaoDich="PG2"))
+    assert again.verdict == CallbackVerdict.DUPLICATE and again.reply["MaLoi"] == "00"
     assert submitted.events.filter(action="pay_fees").count() == 1
-    assert PaymentCallback.objects.filter(transaction=second).get().reason.startswith("paygov already_paid:")
+
+
+def test_forged_callbacks_are_counted_on_one_row_per_sender(
+    settings: Any, submitted: Any, citizen: Any
+) -> None:
+    # Given 300 callbacks with a wrong checksum, for references nobody knows
+    paygov_settings(settings, "http://127.0.0.1:9/api")
+    for index in range(300):
+        forged = {**CALLBACK, "MaThamChieu": f"TT{index:010d}", "MaXacThuc": f"{index:064x}"}
+        assert paygov_callback(params=forged, sender="198.51.100.3").reply["MaLoi"] == "01"
+    # Then one row counts them all
+    row = PaymentCallback.objects.get()
+    assert row.repeats == 300 and row.sender == "198.51.100.3" and row.transaction is None
+    assert row.reason.startswith("paygov bad_signature:")
+
+
+def test_a_second_attempt_found_paid_by_query_is_recorded_for_refund(
+    settings: Any, submitted: Any, citizen: Any
+) -> None:
+    from dvctt.integrations.payments.paygov.client import PaymentResult
+    from dvctt.integrations.payments.paygov.services import paygov_settle
+
+    class Platform:
+        """Answers QUERY: the second attempt was paid too (its callback never came)."""
+
+        def query(self, reference: str) -> PaymentResult:
+            return PaymentResult(
+                reference=reference, code="00", amount=8000, platform_reference="PG2", bank="VCB"
+            )
+
+    # Given the dossier paid by a first attempt, and a second attempt still pending
+    paygov_settings(settings, "http://127.0.0.1:9/api")
+    first = _pending(submitted, citizen)
+    second = _pending(submitted, citizen, order_id="TT251207PG0002")
+    paygov_callback(params=_callback(first))
+    # When the settlement run asks the platform about the second
+    state = paygov_settle(payment_id=second.pk, client=Platform())  # type: ignore[arg-type]
+    # Then it is recorded paid, owed back, and the dossier still has one payment event
+    assert state == PaymentState.PAID
+    second.refresh_from_db()
+    assert second.refund_due and second.duplicate_of_id == first.pk
+    assert submitted.events.filter(action="pay_fees").count() == 1
+    assert "refund_due" in PaymentCallback.objects.get(transaction=second).reason
