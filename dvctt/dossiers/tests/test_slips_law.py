@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from dvctt.dossiers.slips import DEFAULT_FORM_SETS, form_set_for, slip_html, sli
 from dvctt.dossiers.slips.content import time_limit_text
 from dvctt.dossiers.slips.wording import WordingError, wording_render
 from dvctt.dossiers.tests.conftest import pdf_upload, submission, vn
+from dvctt.dossiers.tests.test_slips import pdf_text
 
 SEED = importlib.import_module("dvctt.dossiers.migrations.0008_form_sets_data")
 
@@ -30,9 +30,8 @@ def form_sets(db):
 
 
 def pdftotext(pdf: bytes) -> str:
-    """The text poppler reads from the PDF, white space collapsed."""
-    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout  # noqa: S607
-    return re.sub(r"\s+", " ", out.decode())
+    """The text of the PDF, white space collapsed (pure Python: no system tool needed on a new machine)."""
+    return re.sub(r"\s+", " ", pdf_text(pdf))
 
 
 def rows(html: str) -> list[str]:
