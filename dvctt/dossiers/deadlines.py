@@ -110,7 +110,9 @@ def pause_running(*, dossier: Dossier, events: Sequence[DossierEvent] | None = N
             since = pending[-1].requested_at
     elif dossier.status == Status.FINANCIAL_OBLIGATION:
         if events is None:
-            event = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+            from dvctt.dossiers.selectors import dossier_obligation_request
+
+            event = dossier_obligation_request(dossier=dossier)
         else:
             event = next((e for e in reversed(events) if e.action == "request_financial_obligation"), None)
         since = event.at if event is not None else None

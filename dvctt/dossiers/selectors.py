@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import NotFoundError
-from dvctt.dossiers.models import Dossier, Extension
+from dvctt.dossiers.models import Dossier, DossierEvent, Extension
 
 
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
@@ -72,9 +72,14 @@ def dossier_get_public(*, code: str) -> Dossier:
     return dossier
 
 
+def dossier_obligation_request(*, dossier: Dossier) -> DossierEvent | None:
+    """The latest request of a financial obligation (its event: when it was asked, and for how much)."""
+    return dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+
+
 def dossier_obligation_amount(*, dossier: Dossier) -> int:
     """The amount of the financial obligation the dossier waits for: that of the latest request (0: none)."""
-    event = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+    event = dossier_obligation_request(dossier=dossier)
     return int(event.payload.get("amount") or 0) if event else 0
 
 

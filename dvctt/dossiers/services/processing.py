@@ -29,7 +29,7 @@ from dvctt.dossiers.models import (
     SupplementRequest,
 )
 from dvctt.dossiers.numbering import dossier_code_next
-from dvctt.dossiers.selectors import dossier_obligation_amount
+from dvctt.dossiers.selectors import dossier_obligation_request
 from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
 from dvctt.dossiers.slips.content import lookup_url
 from dvctt.dossiers.slips.documents import dossier_document_store
@@ -389,6 +389,7 @@ def dossier_record_payment(
     online payment). ``actor`` None: the system, on a payment the gateway confirmed (signed notification or
     query). Either way the amount must be the one asked. Applicants cannot make this move (state table).
     """
+    requests: list[DossierEvent | None] = []
 
     def check(dossier: Dossier) -> None:
         if actor is not None and channel != PaymentChannel.NONE:
@@ -399,7 +400,9 @@ def dossier_record_payment(
                 code="invalid_channel",
                 fields={"payment_channel": [_("Kênh thanh toán không hợp lệ.")]},
             )
-        due = dossier_obligation_amount(dossier=dossier)
+        asked = dossier_obligation_request(dossier=dossier)
+        due = int(asked.payload.get("amount") or 0) if asked is not None else 0
+        requests.append(asked)
         if amount != due:
             raise DomainError(
                 _("Số tiền %(amount)s đồng không khớp nghĩa vụ tài chính của hồ sơ %(code)s (%(due)s đồng).")
@@ -411,7 +414,7 @@ def dossier_record_payment(
     def body(dossier: Dossier, change: Change) -> None:
         if channel != PaymentChannel.NONE:
             change.set(dossier, paid_online=channel)
-        asked = dossier.events.filter(action="request_financial_obligation").order_by("-seq").first()
+        asked = requests[-1]  # read by the check, under the same lock
         if dossier.effective_due_at is not None and asked is not None:
             # The time spent waiting for the payment is not counted: the working time left resumes now.
             due_after = resumed_due(due=dossier.effective_due_at, paused_at=asked.at, resumed_at=change.at)
