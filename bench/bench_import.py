@@ -58,13 +58,13 @@ def child(folder: str, rebuild: bool) -> None:
 
     from django.core.management import call_command
 
-    logging.getLogger("dvctt.integrations.importer").setLevel(logging.INFO)
-    logging.getLogger("dvctt.integrations.importer").addHandler(logging.StreamHandler(sys.stderr))
+    logging.getLogger("dvctt.interchange.importer").setLevel(logging.INFO)
+    logging.getLogger("dvctt.interchange.importer").addHandler(logging.StreamHandler(sys.stderr))
 
     call_command("migrate", verbosity=0)
     from django.db import connection
 
-    import dvctt.integrations.importer.service as service
+    import dvctt.interchange.importer.service as service
 
     rollup = {"seconds": 0.0, "cpu": 0.0, "server_cpu": 0.0}
     rebuild_rollups = service._rebuild_rollups

@@ -22,7 +22,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from dvctt.integrations.interchange import iter_file
+    from dvctt.interchange import iter_file
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)

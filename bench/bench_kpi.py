@@ -58,7 +58,7 @@ def child(folder: str, check: bool, reuse: bool, rebuilds: int, python_path: boo
     from django.core.management import call_command
     from django.db import connection
 
-    import dvctt.integrations.importer.service as service
+    import dvctt.interchange.importer.service as service
     from dvctt.dossiers.models import Dossier
     from dvctt.monitoring import rollups
     from dvctt.monitoring.kpi import kpi_compute
@@ -107,7 +107,7 @@ def child(folder: str, check: bool, reuse: bool, rebuilds: int, python_path: boo
         kpi_compute(date_from=start, date_to=end)
         result[f"kpi_{label}_s"] = time.perf_counter() - started
     if check:
-        from dvctt.integrations.interchange import read_folder
+        from dvctt.interchange import read_folder
         from dvctt.monitoring.reference import compute_kpis
 
         data = read_folder(folder).data

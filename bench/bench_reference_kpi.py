@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvctt.settings")
 
 
 def synthetic_dossiers(data, count: int, seed: int = 1):
-    from dvctt.integrations.interchange import Dossier, Fee, ResultDocument, Supplement
+    from dvctt.interchange import Dossier, Fee, ResultDocument, Supplement
 
     rng = random.Random(seed)
     units = [agency.code for agency in data.agencies]
@@ -73,7 +73,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from dvctt.integrations.interchange import Interchange, read_folder
+    from dvctt.interchange import Interchange, read_folder
     from dvctt.monitoring.reference import compute_kpis
 
     parser = argparse.ArgumentParser()

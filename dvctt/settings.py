@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dvctt.monitoring",
     "dvctt.plans",
     "dvctt.reports",
+    "dvctt.interchange",
     "dvctt.integrations",
     "dvctt.integrations.national_portal",
     "dvctt.integrations.identity",

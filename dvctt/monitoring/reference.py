@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from dvctt.integrations.interchange.records import Agency, Dossier, Official, ProcedureVersion, Supplement
+from dvctt.interchange.records import Agency, Dossier, Official, ProcedureVersion, Supplement
 
 from .indicators import CODES, index_config
 

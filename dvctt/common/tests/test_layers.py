@@ -91,5 +91,5 @@ def test_the_check_sees_an_upward_import(tmp_path):
     module.write_text("def f():\n    from dvctt.plans.models import Plan\n", encoding="utf-8")
     assert imports_of(module) == [(2, "dvctt.plans.models")]
     assert layer_of("dvctt.plans.models") == ("plans", 4)
-    assert layer_of("dvctt.integrations.interchange.records") == ("integrations.interchange", 0)
-    assert layer_of("dvctt.integrations.importer") == ("integrations", 5)
+    assert layer_of("dvctt.interchange.records") == ("integrations.interchange", 0)
+    assert layer_of("dvctt.interchange.importer") == ("integrations", 5)

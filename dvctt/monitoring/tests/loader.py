@@ -12,9 +12,9 @@ from typing import Any
 from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.catalog.models import Procedure, ProcedureVersion
 from dvctt.dossiers.models import Dossier, SupplementRequest, SyncState
-from dvctt.integrations.interchange.records import Agency, Official
-from dvctt.integrations.interchange.records import Dossier as DossierRecord
-from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
+from dvctt.interchange.records import Agency, Official
+from dvctt.interchange.records import Dossier as DossierRecord
+from dvctt.interchange.records import ProcedureVersion as VersionRecord
 from dvctt.monitoring.facts import LOCAL
 from dvctt.monitoring.kpi import official_model
 

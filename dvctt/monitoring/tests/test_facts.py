@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dvctt.integrations.interchange.records import Dossier, Supplement
+from dvctt.interchange.records import Dossier, Supplement
 from dvctt.monitoring.facts import late_threshold, supplement_requests
 from dvctt.monitoring.kpi import cover
 from dvctt.monitoring.reference import is_late

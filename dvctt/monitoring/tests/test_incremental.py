@@ -12,8 +12,8 @@ from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Status
 from dvctt.dossiers.tests.conftest import pdf_upload, submission, vn
-from dvctt.integrations.exporter import interchange_export
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
+from dvctt.interchange.exporter import interchange_export
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.reference import compute_kpis

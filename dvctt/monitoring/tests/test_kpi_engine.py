@@ -20,15 +20,15 @@ from hypothesis import strategies as st
 
 from dvctt.catalog.models import ProcedureVersion
 from dvctt.dossiers.models import Dossier, SupplementRequest
-from dvctt.integrations.interchange.records import (
+from dvctt.interchange.records import (
     Agency,
     Fee,
     Official,
     ResultDocument,
     Supplement,
 )
-from dvctt.integrations.interchange.records import Dossier as DossierRecord
-from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
+from dvctt.interchange.records import Dossier as DossierRecord
+from dvctt.interchange.records import ProcedureVersion as VersionRecord
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.kpi import PROVINCE_KEY, kpi_compute, kpi_counts, kpi_counts_many
 from dvctt.monitoring.reference import compute_kpis
@@ -277,7 +277,7 @@ def test_completed_but_received_after_the_period_counts_in_the_e_result_rate(db)
     from datetime import date as day
     from datetime import datetime as moment
 
-    from dvctt.integrations.interchange.records import Agency, Interchange, ResultDocument
+    from dvctt.interchange.records import Agency, Interchange, ResultDocument
 
     records = Interchange(
         agencies=[Agency(code="U1", name="U1", valid_from=day(2000, 1, 1))],

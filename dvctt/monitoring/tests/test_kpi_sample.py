@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.importer import interchange_import
+from dvctt.interchange.importer import interchange_import
 from dvctt.monitoring.kpi import kpi_compute, official_model
 from dvctt.monitoring.tests.test_reference_sample import _differences, expected_files
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.importer import interchange_import
+from dvctt.interchange.importer import interchange_import
 from dvctt.monitoring.models import Grain, KpiCount, KpiSpanCount, KpiUnitCount
 from dvctt.monitoring.rollups import PAIR_METRICS, rollups_rebuild
 from dvctt.monitoring.tests.rows import rollup_rows

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from dvctt.integrations.interchange.records import Supplement
+from dvctt.interchange.records import Supplement
 from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.rollups import _pair_year_masks, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
@@ -129,8 +129,8 @@ def test_sql_rebuild_handles_the_edges_of_the_threshold(db):
             ]
         )
     ]
-    from dvctt.integrations.interchange.records import Agency
-    from dvctt.integrations.interchange.records import ProcedureVersion as VersionRecord
+    from dvctt.interchange.records import Agency
+    from dvctt.interchange.records import ProcedureVersion as VersionRecord
 
     with transaction.atomic():
         load_records(
@@ -164,6 +164,6 @@ def test_sql_rebuild_handles_the_edges_of_the_threshold(db):
 
 
 def _plain(code: str):
-    from dvctt.integrations.interchange.records import Dossier as DossierRecord
+    from dvctt.interchange.records import Dossier as DossierRecord
 
     return DossierRecord(code=code, procedure_code="T1", unit_code="U1", channel=2, status=4)

@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dvctt.integrations.interchange import (
+from dvctt.interchange import (
     Agency,
     Dossier,
     Fee,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import check_references, read_folder
+from dvctt.interchange import check_references, read_folder
 from dvctt.monitoring.reference import compute_kpis
 
 

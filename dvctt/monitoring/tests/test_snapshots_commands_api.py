@@ -15,7 +15,7 @@ from dvctt.agencies.models import Unit
 from dvctt.common.errors import ConflictError
 from dvctt.common.tests.sample import sample_dir
 from dvctt.dossiers.models import Dossier, SyncState
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild
 from dvctt.monitoring.snapshots import kpi_compare_with_snapshot, kpi_snapshot_freeze

@@ -11,7 +11,7 @@ from django.test import Client
 
 from dvctt.accounts.models import Official, Role, User
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.portal.tests.a11y import assert_accessible

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from dvctt.agencies.models import Unit
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.indicators import CODES
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.reference import round_half_up

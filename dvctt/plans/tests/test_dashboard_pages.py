@@ -24,7 +24,7 @@ from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.tests.sample import sample_dir
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Channel
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.kpi import kpi_compute
 from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild

@@ -8,7 +8,7 @@ import pytest
 
 from dvctt.common.errors import DomainError
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.reference import compute_index_scores
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records

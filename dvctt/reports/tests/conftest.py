@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.importer import interchange_import
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
+from dvctt.interchange.importer import interchange_import
 
 
 @pytest.fixture

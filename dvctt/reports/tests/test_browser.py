@@ -12,7 +12,7 @@ from django.test import Client
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.portal.tests.a11y import assert_accessible
 from dvctt.reports.figures import COLUMNS
 from dvctt.reports.selectors import report_compute

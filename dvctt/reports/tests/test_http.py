@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from dvctt.accounts.models import Role, User
 from dvctt.agencies.models import Unit
 from dvctt.common.tests.sample import sample_dir
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.reports.figures import COLUMNS
 from dvctt.reports.selectors import report_compute
 from dvctt.reports.tests.helpers import load_with_fields

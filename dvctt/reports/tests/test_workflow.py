@@ -13,7 +13,7 @@ from dvctt.agencies.models import Unit
 from dvctt.common.errors import AccessDenied, ConflictError
 from dvctt.common.tests.sample import sample_dir
 from dvctt.dossiers.models import Dossier
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.reports.models import PeriodicReport, ReportState
 from dvctt.reports.selectors import report_compute
 from dvctt.reports.tests.helpers import load_with_fields

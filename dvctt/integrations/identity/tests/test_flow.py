@@ -237,7 +237,7 @@ def test_off_when_not_configured(client: Client, settings: Any) -> None:
 def test_a_dossier_of_a_national_account_carries_it(
     client: Client, provider: Any, online_procedure: Any, tmp_path: Any
 ) -> None:
-    from dvctt.integrations.exporter import interchange_export
+    from dvctt.interchange.exporter import interchange_export
 
     _sign_in(client)
     draft = _draft(client)

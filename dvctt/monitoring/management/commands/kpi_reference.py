@@ -11,7 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
 from dvctt.monitoring.reference import compute_kpis
 
 

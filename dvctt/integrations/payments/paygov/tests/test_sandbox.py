@@ -69,7 +69,7 @@ def _payer(url: str, decision: str) -> str:
 
 
 def _exported_flag(tmp_path: Path, code: str) -> int:
-    from dvctt.integrations.exporter import interchange_export
+    from dvctt.interchange.exporter import interchange_export
 
     interchange_export(folder=tmp_path)
     for line in (tmp_path / "dossiers.jsonl").read_text(encoding="utf-8").splitlines():

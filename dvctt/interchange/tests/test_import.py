@@ -19,9 +19,9 @@ from dvctt.agencies.models import Unit
 from dvctt.catalog.models import ProcedureVersion
 from dvctt.common.tests.sample import SAMPLE_DIR
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
-from dvctt.integrations.exporter import interchange_export
-from dvctt.integrations.importer import interchange_import
-from dvctt.integrations.interchange import read_folder
+from dvctt.interchange import read_folder
+from dvctt.interchange.exporter import interchange_export
+from dvctt.interchange.importer import interchange_import
 
 SAMPLE = SAMPLE_DIR
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

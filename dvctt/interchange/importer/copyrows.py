@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from dvctt.dossiers.states import PAUSED_STATUSES, Status
-from dvctt.integrations.interchange.reader import KINDS
-from dvctt.integrations.interchange.times import LOCAL_TZ
+from dvctt.interchange.reader import KINDS
+from dvctt.interchange.times import LOCAL_TZ
 
 from .mapping import DOSSIER_DEFAULTED
 from .shape import SHAPE_KEY

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from dvctt.integrations.interchange import (
+from dvctt.interchange import (
     Agency,
     Dossier,
     Fee,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dvctt.integrations.interchange import FILE_NAMES, iter_file
+from dvctt.interchange import FILE_NAMES, iter_file
 
 from .dossiers import DossierImporter
 from .reference import import_officials, import_procedures, import_units

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from dvctt.common.tests.sample import SAMPLE_DIR
-from dvctt.integrations.interchange import (
+from dvctt.interchange import (
     Agency,
     Dossier,
     Interchange,

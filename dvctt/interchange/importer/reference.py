@@ -20,7 +20,7 @@ from dvctt.agencies.services import unit_create, unit_update
 from dvctt.catalog.models import ProcedureVersion as VersionRow
 from dvctt.catalog.services import procedure_version_upsert_from_interchange
 from dvctt.common.errors import DomainError
-from dvctt.integrations.interchange import (
+from dvctt.interchange import (
     FILE_NAMES,
     Agency,
     Interchange,
@@ -29,7 +29,7 @@ from dvctt.integrations.interchange import (
     check_references,
     record_to_dict,
 )
-from dvctt.integrations.interchange.issues import make_issue
+from dvctt.interchange.issues import make_issue
 
 from .mapping import (
     agency_record,

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from dvctt.agencies.models import Unit
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
-from dvctt.integrations.importer import dossiers as dossiers_module
-from dvctt.integrations.importer import interchange_import, pipeline
-from dvctt.integrations.importer.dossiers import DossierImporter
-from dvctt.integrations.importer.pipeline import BatchBuilder
-from dvctt.integrations.importer.report import ImportReport
-from dvctt.integrations.importer.sink import TableSink
-from dvctt.integrations.interchange.reader import KINDS, check_object
+from dvctt.interchange.importer import dossiers as dossiers_module
+from dvctt.interchange.importer import interchange_import, pipeline
+from dvctt.interchange.importer.dossiers import DossierImporter
+from dvctt.interchange.importer.pipeline import BatchBuilder
+from dvctt.interchange.importer.report import ImportReport
+from dvctt.interchange.importer.sink import TableSink
+from dvctt.interchange.reader import KINDS, check_object
 
 from .test_import import SAMPLE, dossier, small, write
 

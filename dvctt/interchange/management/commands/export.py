@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from dvctt.integrations.exporter import interchange_export
+from dvctt.interchange.exporter import interchange_export
 
 
 class Command(BaseCommand):

@@ -16,10 +16,10 @@ from django.conf import settings
 from dvctt.agencies.models import Unit
 from dvctt.catalog.models import Procedure
 from dvctt.dossiers.models import Dossier
-from dvctt.integrations.importer.dossiers import children_records
-from dvctt.integrations.importer.mapping import DOSSIER_FIELDS, dossier_record
-from dvctt.integrations.importer.reference import agency_records, official_records, procedure_records
-from dvctt.integrations.interchange import FILE_NAMES, write_records
+from dvctt.interchange import FILE_NAMES, write_records
+from dvctt.interchange.importer.dossiers import children_records
+from dvctt.interchange.importer.mapping import DOSSIER_FIELDS, dossier_record
+from dvctt.interchange.importer.reference import agency_records, official_records, procedure_records
 
 CHUNK = 5_000
 

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from dvctt.integrations.interchange import Issue
-from dvctt.integrations.interchange.issues import make_issue
-from dvctt.integrations.interchange.reader import KINDS, check_object
+from dvctt.interchange import Issue
+from dvctt.interchange.issues import make_issue
+from dvctt.interchange.reader import KINDS, check_object
 
 from .copyrows import DossierText, general_text
 

@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from dvctt.catalog.models import ProcedureVersion as VersionRow
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SupplementRequest
 from dvctt.dossiers.states import PAUSED_STATUSES, Status
-from dvctt.integrations.interchange import FILE_NAMES, Issue, iter_file
-from dvctt.integrations.interchange import Dossier as DossierRecord
-from dvctt.integrations.interchange.issues import make_issue
-from dvctt.integrations.interchange.reader import KINDS, check_object
+from dvctt.interchange import FILE_NAMES, Issue, iter_file
+from dvctt.interchange import Dossier as DossierRecord
+from dvctt.interchange.issues import make_issue
+from dvctt.interchange.reader import KINDS, check_object
 
 from .bulkload import BulkLoad
 from .mapping import (

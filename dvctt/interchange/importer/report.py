@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dvctt.integrations.interchange import Issue
+from dvctt.interchange import Issue
 
 
 @dataclass

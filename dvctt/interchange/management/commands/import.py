@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from dvctt.common.errors import DomainError
-from dvctt.integrations.importer import interchange_import
+from dvctt.interchange.importer import interchange_import
 
 
 class Command(BaseCommand):
