@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -85,7 +84,6 @@ class ProcedureVersionForm(forms.ModelForm):
             "units",
             "online_level",
             "eligible_full_process",
-            "integrated_national",
             "time_limit",
             "time_limit_unit",
             "time_limit_by_channel",
@@ -171,17 +169,21 @@ class ProcedureVersionAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["units"]
     raw_id_fields = ["procedure"]
     inlines = [DossierComponentInline, FeeLineInline]
-    actions = ["mark_integrated"]
+    readonly_fields = ["integrated_national", "integration_reason"]
     date_hierarchy = "valid_from"
 
-    @admin.action(description=_("Đánh dấu đã tích hợp trên Cổng DVCQG"))
-    def mark_integrated(self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]) -> None:
-        done = 0
-        for version in queryset:
-            try:
-                services.procedure_version_update(version=version, integrated_national=True)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-                continue
-            done += 1
-        self.message_user(request, _("Đã cập nhật %(n)d phiên bản.") % {"n": done}, messages.SUCCESS)
+    @admin.display(description=_("vì sao tích hợp / chưa tích hợp trên Cổng DVCQG"))
+    def integration_reason(self, obj: ProcedureVersion) -> str:
+        if obj.pk is None:
+            return str(_("Tính sau khi lưu, từ mã TTHC quốc gia, mức độ trực tuyến và kết nối đồng bộ."))
+        # The rule reads the national portal's configuration: the integration explains it (docs/catalog.md).
+        return services.procedure_integration_explain(version=obj) or "—"
+
+    def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
+        # A version edited here is live: its "integrated" flag is derived from the configuration, not typed.
+        obj.integrated_derived = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.procedure_integration_changed(procedure_id=form.instance.procedure_id)

@@ -113,6 +113,10 @@ class ProcedureVersion(models.Model):
     )
     eligible_full_process = models.BooleanField(_("đủ điều kiện toàn trình"), default=False)
     integrated_national = models.BooleanField(_("tích hợp trên Cổng DVCQG"), default=False)
+    # False: the flag is the value an interchange file (TichHopDVCQG), the demo or an earlier tick box set, and it
+    # stays as it is. True: the platform derives it from the national portal's configuration
+    # (integrations/national_portal/integration.py) and writes it again when that configuration changes.
+    integrated_derived = models.BooleanField(_("tích hợp DVCQG tính từ cấu hình"), default=False)
     time_limit = models.DecimalField(
         _("thời hạn giải quyết"), max_digits=7, decimal_places=2, null=True, blank=True
     )

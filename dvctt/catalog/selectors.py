@@ -48,12 +48,20 @@ def _search_rank(query: str) -> tuple[Q, Case]:
     for word in words:
         all_in_name &= Q(name_folded__contains=word)
         all_in_name_or_field &= Q(name_folded__contains=word) | Q(field__name_folded__contains=word)
+    phrase = " ".join(words)
+    field_phrase = Q(field__name_folded__contains=phrase)
     rank = Case(
         When(code_exact, then=Value(0)),
         When(code_prefix, then=Value(1)),
-        When(name_folded__startswith=folded, then=Value(2)),
-        When(all_in_name, then=Value(3)),
-        default=Value(4),
+        When(name_folded__startswith=phrase, then=Value(2)),
+        # the words as one phrase beat the same words scattered ("dang ky kinh doanh")
+        When(name_folded__contains=phrase, then=Value(3)),
+        # a procedure of the field the phrase names: "Đăng ký thành lập hộ kinh doanh" (field "Đăng ký kinh
+        # doanh") before "Đăng ký thuế lần đầu đối với hộ kinh doanh" (field "Thuế")
+        When(field_phrase & all_in_name, then=Value(4)),
+        When(field_phrase, then=Value(5)),
+        When(all_in_name, then=Value(6)),
+        default=Value(7),
         output_field=IntegerField(),
     )
     return code_prefix | all_in_name_or_field, rank
@@ -70,7 +78,9 @@ def procedure_search(
     """Versions in force on ``on`` (today by default) matching a query, best first.
 
     Case and diacritics are ignored ("dang ky khai sinh" finds "Đăng ký khai sinh"). Rank: exact code, code
-    prefix, name starting with the query, every word in the name, every word in the name or the field name.
+    prefix, name starting with the query, the query as a phrase in the name, a procedure of a field whose name
+    holds the phrase (every word also in its name, then not), every word in the name, every word in the name
+    or the field name.
     ``field`` and ``unit`` are codes. One query for the rows (plus one for the units when prefetched).
     """
     qs = catalogue_on(on=on or timezone.localdate()).select_related("procedure", "field")

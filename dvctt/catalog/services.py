@@ -7,7 +7,7 @@ unit codes; the e-form definition must be valid.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +22,7 @@ from dvctt.catalog.models import (
     FeeLine,
     Field,
     OnlineLevel,
+    PaperForm,
     Procedure,
     ProcedureVersion,
     TimeLimitUnit,
@@ -39,6 +40,7 @@ VERSION_ATTRIBUTES = frozenset(
         "online_level",
         "eligible_full_process",
         "integrated_national",
+        "integrated_derived",
         "time_limit",
         "time_limit_unit",
         "time_limit_by_channel",
@@ -235,6 +237,7 @@ def _replace_components(
             name=name,
             required=bool(item.get("required", True)),
             copies=copies,
+            paper_form=item.get("paper_form") or PaperForm.ORIGINAL,
         )
         if item.get("template"):
             component.template = item["template"]
@@ -432,3 +435,119 @@ def procedure_version_upsert_from_interchange(*, line: Mapping[str, Any]) -> Pro
     return procedure_version_create(
         code=code, valid_from=valid_from, unit_codes=units, field_code=field_code, **attributes
     )
+
+
+# --- successive versions (the national catalogue's changes, the derived integration flag) ------------------
+
+
+def _copied_components(version: ProcedureVersion) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.name,
+            "required": c.required,
+            "copies": c.copies,
+            "paper_form": c.paper_form,
+            "template": c.template.name if c.template else "",
+        }
+        for c in version.components.all()
+    ]
+
+
+def _copied_fees(version: ProcedureVersion) -> list[dict[str, Any]]:
+    return [{"name": f.name, "amount": f.amount, "note": f.note} for f in version.fees.all()]
+
+
+@transaction.atomic
+def procedure_version_succeed(
+    *,
+    version: ProcedureVersion,
+    valid_from: date,
+    unit_codes: Sequence[str] | None = None,
+    field_code: str | None = _UNSET,
+    components: Sequence[Mapping[str, Any]] | None = None,
+    fees: Sequence[Mapping[str, Any]] | None = None,
+    **changes: Any,
+) -> ProcedureVersion:
+    """A new version of ``version``'s procedure from ``valid_from``: ``version`` copied (units, field, components,
+    fees, every attribute but ``abolished_after``) with ``changes``; ``version`` stays in force until the day
+    before. When a version of the procedure already starts on ``valid_from`` that one is changed instead (two
+    changes accepted for the same day make one version). Raises ``DomainError``; nothing is saved then."""
+    Procedure.objects.select_for_update().filter(pk=version.procedure_id).first()
+    version = ProcedureVersion.objects.select_related("procedure", "field").get(pk=version.pk)
+    label = _label(version.procedure.code, valid_from)
+    _check_attributes(changes, label)
+    same_day = ProcedureVersion.objects.filter(
+        procedure_id=version.procedure_id, valid_from=valid_from
+    ).first()
+    if same_day is not None:
+        return procedure_version_update(
+            version=same_day,
+            unit_codes=unit_codes,
+            field_code=field_code,
+            components=components,
+            fees=fees,
+            **changes,
+        )
+    if valid_from < version.valid_from:
+        raise DomainError(
+            _("%(label)s: phiên bản mới phải bắt đầu sau phiên bản đang áp dụng (từ %(day)s).")
+            % {"label": label, "day": _d(version.valid_from)},
+            code="before_current",
+        )
+    values = {key: getattr(version, key) for key in VERSION_ATTRIBUTES if key != "abolished_after"}
+    values.update(changes)
+    name = values.pop("name")
+    return procedure_version_create(
+        code=version.procedure.code,
+        valid_from=valid_from,
+        name=name,
+        unit_codes=unit_codes if unit_codes is not None else [u.code for u in version.units.all()],
+        field_code=(version.field.code if version.field else None) if field_code is _UNSET else field_code,
+        components=components if components is not None else _copied_components(version),
+        fees=fees if fees is not None else _copied_fees(version),
+        **values,
+    )
+
+
+@transaction.atomic
+def procedure_abolish(*, code: str, last_day: date) -> ProcedureVersion:
+    """End procedure ``code`` after ``last_day``: the version in force that day gets ``abolished_after``. Refused
+    (``DomainError``) when no version has started by then or a version starts after it."""
+    version = (
+        ProcedureVersion.objects.filter(procedure__code=code, valid_from__lte=last_day)
+        .order_by("-valid_from")
+        .first()
+    )
+    if version is None:
+        raise DomainError(
+            _("Thủ tục %(code)s chưa có phiên bản áp dụng đến ngày %(day)s.")
+            % {"code": code, "day": _d(last_day)},
+            code="no_version",
+        )
+    return procedure_version_update(version=version, abolished_after=last_day)
+
+
+# --- the derived "integrated on the national portal" flag ----------------------------------------------------
+
+#: Registered by the national portal integration (a layer above the catalogue, which cannot import it):
+#: ``explain(version=…) -> str`` says why a version counts as integrated or not; ``refresh(procedure_id=…,
+#: adopt=…)`` writes the derived flag again (integrations/national_portal/integration.py).
+INTEGRATION_HOOKS: dict[str, Callable[..., Any]] = {}
+
+
+def integration_hooks_register(*, explain: Callable[..., str], refresh: Callable[..., Any]) -> None:
+    INTEGRATION_HOOKS["explain"] = explain
+    INTEGRATION_HOOKS["refresh"] = refresh
+
+
+def procedure_integration_explain(*, version: ProcedureVersion) -> str:
+    """Why ``version`` is (or is not) integrated on the national portal; "" when no integration is installed."""
+    explain = INTEGRATION_HOOKS.get("explain")
+    return explain(version=version) if explain is not None else ""
+
+
+def procedure_integration_changed(*, procedure_id: int) -> None:
+    """A live change of the procedure (its version edited by an administrator): derive its flag again."""
+    refresh = INTEGRATION_HOOKS.get("refresh")
+    if refresh is not None:
+        refresh(procedure_id=procedure_id, adopt=True)

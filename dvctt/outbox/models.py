@@ -55,6 +55,18 @@ class Message(models.Model):
             # Order per key, and a dossier's history.
             models.Index(fields=["system", "key", "id"], name="outbox_key_idx"),
             models.Index(fields=["state", "system"], name="outbox_state_idx"),
+            # The claim with a big backlog: waiting messages in id order, and a key's earlier unsent ones,
+            # without walking the sent ones (they stay in the table).
+            models.Index(
+                fields=["system", "id"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="outbox_waiting_idx",
+            ),
+            models.Index(
+                fields=["system", "key", "id"],
+                condition=~Q(state="sent"),
+                name="outbox_key_unsent_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,21 +114,52 @@ def _answer_text(delivery: Delivery) -> str:
 
 def message_deliver(*, message: Message) -> Delivery:
     """Send one claimed message through its system's adapter and record the outcome."""
-    adapter = adapter_get(message.system)
+    return messages_deliver(messages=[message])[0]
+
+
+def messages_deliver(*, messages: list[Message]) -> list[Delivery]:
+    """Send claimed messages of one system (at most one per key) and record each outcome.
+
+    An adapter with a ``send_many`` gets them all at once (few calls for many messages); otherwise each goes
+    through ``send``. The acknowledged ones are marked sent together (one UPDATE per distinct answer)."""
+    if not messages:
+        return []
+    adapter = adapter_get(messages[0].system)
+    send_many = getattr(adapter, "send_many", None)
     if adapter is None:
-        delivery = Delivery(ok=False, error=f"no adapter for {message.system}")
-    else:
+        deliveries = [Delivery(ok=False, error=f"no adapter for {messages[0].system}")] * len(messages)
+    elif send_many is not None and len(messages) > 1:
         try:
-            delivery = adapter.send(message)
-        except Exception as exc:  # any failure of one send is one failed attempt, never a lost message
-            logger.exception("outbox: %s #%s raised", message.system, message.pk)
-            delivery = Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
+            deliveries = list(send_many(messages))
+        except Exception as exc:  # a batch that raised is one failed attempt of each, never a lost message
+            logger.exception("outbox: %s batch of %d raised", messages[0].system, len(messages))
+            deliveries = [Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")] * len(messages)
+    else:
+        deliveries = [_send_one(adapter, m) for m in messages]
     now = timezone.now()
-    if delivery.ok:
-        Message.objects.filter(pk=message.pk).update(
-            state=S.SENT, sent_at=now, last_answer=_answer_text(delivery), last_error=""
+    acknowledged: dict[str, list[int]] = {}
+    for message, delivery in zip(messages, deliveries, strict=True):
+        if delivery.ok:
+            acknowledged.setdefault(_answer_text(delivery), []).append(message.pk)
+            message.state = S.SENT
+        else:
+            _record_failure(message, delivery, adapter, now)
+    for answer, ids in acknowledged.items():
+        Message.objects.filter(pk__in=ids).update(
+            state=S.SENT, sent_at=now, last_answer=answer, last_error=""
         )
-        return delivery
+    return deliveries
+
+
+def _send_one(adapter: Any, message: Message) -> Delivery:
+    try:
+        return adapter.send(message)
+    except Exception as exc:  # any failure of one send is one failed attempt, never a lost message
+        logger.exception("outbox: %s #%s raised", message.system, message.pk)
+        return Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
+
+
+def _record_failure(message: Message, delivery: Delivery, adapter: Any, now: datetime) -> None:
     error = (delivery.error or delivery.answer or "error")[:500]
     if message.attempts >= max_attempts():
         with transaction.atomic():
@@ -156,8 +187,8 @@ def message_deliver(*, message: Message) -> Delivery:
             last_answer=_answer_text(delivery),
             last_error=error,
         )
+        message.state = S.PENDING
         logger.info("outbox: %s #%s retry in %.1fs: %s", message.system, message.pk, delay, error)
-    return delivery
 
 
 @dataclass
@@ -177,7 +208,11 @@ class SendReport:
 
 
 def messages_send(
-    *, system: str | None = None, batch: int | None = None, max_seconds: float = 60.0
+    *,
+    system: str | None = None,
+    batch: int | None = None,
+    max_seconds: float = 60.0,
+    max_rate: float | None = None,
 ) -> SendReport:
     """Send what is due, pass after pass (each pass sends the head of every key), until nothing is due or
     ``max_seconds`` have passed."""
@@ -186,6 +221,10 @@ def messages_send(
     # A system switched off in settings keeps its messages until it is switched on again.
     names = [a.system for a in adapters() if a.enabled() and system in (None, a.system)]
     deadline = time.monotonic() + max_seconds
+    # A cap on one worker's pace (messages a second; 0: none), so that draining a big backlog leaves the
+    # machine's CPU and database to the web pages.
+    rate = _setting("DVCTT_OUTBOX_MAX_RATE", 0) if max_rate is None else max_rate
+    started = time.monotonic()
     for name in names:
         if transport_paused(system=name):
             report.skipped_paused.append(name)
@@ -194,8 +233,7 @@ def messages_send(
             claimed = messages_claim(system=name, limit=size)
             if not claimed:
                 break
-            for message in claimed:
-                delivery = message_deliver(message=message)
+            for message, delivery in zip(claimed, messages_deliver(messages=claimed), strict=True):
                 if delivery.ok:
                     report.sent += 1
                 elif message.state == S.FAILED:
@@ -205,6 +243,10 @@ def messages_send(
             if transport_paused(system=name):
                 report.skipped_paused.append(name)
                 break
+            if rate > 0:
+                ahead = (report.sent + report.retried + report.failed) / rate - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(min(ahead, max(0.0, deadline - time.monotonic())))
     return report
 
 

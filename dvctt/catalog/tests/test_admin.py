@@ -69,16 +69,20 @@ def test_admin_refuses_a_bad_eform(admin_client):
     assert "hologram" in response.content.decode()
 
 
-def test_admin_action_goes_through_the_service(admin_client):
+def test_admin_edit_derives_the_integrated_flag_instead_of_a_tick_box(admin_client):
+    # the tick action is gone: the flag is derived (test_integrated_derived.py) and shown with its reason
     version = VersionFactory(online_level=4)
     response = admin_client.post(
         "/admin/catalog/procedureversion/",
         {"action": "mark_integrated", "_selected_action": [version.pk]},
     )
+    version.refresh_from_db()
+    assert version.integrated_national is False
+    url = f"/admin/catalog/procedureversion/{version.pk}/change/"
+    response = admin_client.post(url, _form(version, online_level="4"))
     assert response.status_code == 302
     version.refresh_from_db()
-    assert version.integrated_national is True
-    assert version.history.count() == 2
+    assert version.integrated_derived is True and version.integrated_national is False
 
 
 def test_admin_pages_render(admin_client):

@@ -52,6 +52,24 @@ def test_ranking_name_start_before_all_words_before_field(catalogue):
     assert result == ["1.000004"]
 
 
+def test_business_registration_comes_first_for_dang_ky_kinh_doanh(catalogue):
+    dkkd = FieldFactory(code="DKKD", name="Đăng ký kinh doanh")
+    thue = FieldFactory(code="THUE", name="Thuế")
+    VersionFactory(procedure__code="2.000001", name="Đăng ký thuế lần đầu đối với hộ kinh doanh", field=thue)
+    VersionFactory(procedure__code="2.000002", name="Đăng ký thành lập hộ kinh doanh", field=dkkd)
+    VersionFactory(procedure__code="2.000003", name="Tạm ngừng kinh doanh", field=dkkd)
+    VersionFactory(
+        procedure__code="2.000004", name="Đăng ký thay đổi nội dung đăng ký kinh doanh", field=dkkd
+    )
+    VersionFactory(
+        procedure__code="2.000005", name="Cấp giấy phép kinh doanh karaoke, đăng ký mới", field=thue
+    )
+    result = codes(procedure_search(query="dang ky kinh doanh", on=ON))
+    # the exact phrase in the name, then the field's procedures (all words, then not), then the words scattered
+    # in the names of other fields (by name among themselves)
+    assert result == ["2.000004", "2.000002", "2.000003", "2.000005", "2.000001"]
+
+
 def test_code_match_comes_first(catalogue):
     VersionFactory(
         procedure__code="1.000948.H38", name="Thủ tục 1.000948 của tỉnh", field=catalogue["xay_dung"].field

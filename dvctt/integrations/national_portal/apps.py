@@ -13,3 +13,5 @@ class NationalPortalConfig(AppConfig):
         from dvctt.outbox.registry import adapter_register
 
         adapter_register(NationalPortalAdapter())
+        # the derived "integrated on DVCQG" flag: the catalogue calls back through hooks this module registers
+        from dvctt.integrations.national_portal import integration  # noqa: F401

@@ -20,7 +20,6 @@ import json
 import logging
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -56,22 +55,68 @@ class Answer:
         return not self.ok and self.status == 200 and ("session" in text or "phiên" in text)
 
 
+#: One kept-alive connection per thread and remote (scheme, host:port): a worker does not open a TCP (and TLS)
+#: connection per call. A connection the remote closed while idle is opened again once, transparently.
+_connections = threading.local()
+
+
+def _connection(scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
+    pool: dict[tuple[str, str], http.client.HTTPConnection] = getattr(_connections, "pool", None) or {}
+    _connections.pool = pool
+    connection = pool.get((scheme, netloc))
+    if connection is None:
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        connection = pool[(scheme, netloc)] = kind(netloc, timeout=timeout)
+    connection.timeout = timeout
+    if connection.sock is not None:
+        connection.sock.settimeout(timeout)
+    return connection
+
+
+def _forget(scheme: str, netloc: str) -> None:
+    pool = getattr(_connections, "pool", None) or {}
+    connection = pool.pop((scheme, netloc), None)
+    if connection is not None:
+        connection.close()
+
+
+def connections_close() -> None:
+    """Close this thread's kept-alive connections (a worker that stops, a test that changes the remote)."""
+    pool = getattr(_connections, "pool", None) or {}
+    for scheme, netloc in list(pool):
+        _forget(scheme, netloc)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Answer:
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return Answer(False, 0, None, f"bad URL {url!r}", f"bad URL {url!r}")
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310 - checked
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - checked
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    for attempt in (1, 2):
+        connection = _connection(parts.scheme, parts.netloc, timeout)
+        reused = connection.sock is not None
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
             status, text = response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        status, text = exc.code, exc.read().decode("utf-8", "replace")
-    except TimeoutError as exc:
-        return Answer(False, 0, None, "timeout", f"no answer: timeout ({exc})")
-    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return Answer(
-            False, 0, None, f"{type(exc).__name__}: {reason}", f"no answer: {type(exc).__name__}: {reason}"
-        )
+            break
+        except TimeoutError as exc:
+            _forget(parts.scheme, parts.netloc)
+            return Answer(False, 0, None, "timeout", f"no answer: timeout ({exc})")
+        except (http.client.HTTPException, ConnectionError, OSError) as exc:
+            _forget(parts.scheme, parts.netloc)
+            # A kept-alive connection the remote had closed: the request never got an answer; open a new one.
+            # (Harmless even if it did arrive: every call of this client is idempotent, see adapter.py.)
+            if reused and attempt == 1 and isinstance(exc, http.client.RemoteDisconnected | ConnectionError):
+                continue
+            reason = getattr(exc, "reason", exc)
+            return Answer(
+                False,
+                0,
+                None,
+                f"{type(exc).__name__}: {reason}",
+                f"no answer: {type(exc).__name__}: {reason}",
+            )
     raw = f"HTTP {status} {text}"
     try:
         data = json.loads(text) if text else None
@@ -134,7 +179,11 @@ class AdapterTransport:
         return answer
 
     def create(self, record: dict[str, Any], *, updating: bool) -> Answer:
-        return self.call("DongBoHoSoMC", {"isUpdating": updating, "data": [record]})
+        return self.create_many([record], updating=updating)
+
+    def create_many(self, records: list[dict[str, Any]], *, updating: bool) -> Answer:
+        """DongBoHoSoMC with several records (distinct dossiers) in its ``data`` list."""
+        return self.call("DongBoHoSoMC", {"isUpdating": updating, "data": records})
 
     def progress(self, items: list[dict[str, Any]]) -> Answer:
         return self.call("CapNhatTienDoHoSoMC", {"data": items})
@@ -195,7 +244,10 @@ class GatewayTransport:
         return answer
 
     def create(self, record: dict[str, Any], *, updating: bool) -> Answer:
-        return self.send(self.config.update_url if updating else self.config.create_url, [record])
+        return self.create_many([record], updating=updating)
+
+    def create_many(self, records: list[dict[str, Any]], *, updating: bool) -> Answer:
+        return self.send(self.config.update_url if updating else self.config.create_url, records)
 
     def progress(self, items: list[dict[str, Any]]) -> Answer:
         return self.send(self.config.progress_url, items)

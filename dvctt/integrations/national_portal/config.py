@@ -33,8 +33,10 @@ class PortalConfig:
     timeout: float
     #: How long a file link sent to the portal stays valid (seconds).
     link_max_age: int
-    #: Progress items per CapNhatTienDoHoSoMC call.
+    #: Progress items per CapNhatTienDoHoSoMC call (the spec: one province sends 10).
     progress_batch: int
+    #: Records (distinct dossiers) per DongBoHoSoMC call; 1 sends each record alone.
+    record_batch: int = 10
 
     @property
     def enabled(self) -> bool:
@@ -63,5 +65,6 @@ def portal_config() -> PortalConfig:
         lookup_url=_s("DVCTT_NATIONAL_PORTAL_LOOKUP_URL"),
         timeout=float(_s("DVCTT_NATIONAL_PORTAL_TIMEOUT", "15")),
         link_max_age=int(_s("DVCTT_NATIONAL_PORTAL_LINK_MAX_AGE", str(30 * 24 * 3600))),
-        progress_batch=int(_s("DVCTT_NATIONAL_PORTAL_PROGRESS_BATCH", "10")),
+        progress_batch=max(1, int(_s("DVCTT_NATIONAL_PORTAL_PROGRESS_BATCH", "10"))),
+        record_batch=max(1, int(_s("DVCTT_NATIONAL_PORTAL_RECORD_BATCH", "10"))),
     )

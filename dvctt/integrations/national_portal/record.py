@@ -8,6 +8,8 @@ portal fetches (:func:`file_link`), never as bytes.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,32 +75,94 @@ def national_procedure_code(procedure_id: int, local: str) -> str:
     return mapped or local
 
 
-def _last_note(dossier: Dossier) -> str:
-    for payload in dossier.events.order_by("-seq").values_list("payload", flat=True)[:5]:
+@dataclass
+class RecordContext:
+    """What the records and progress items of several dossiers need, read in a few queries (a batch of the
+    sender): national codes, and each dossier's events in ``seq`` order (notes, steps, their start times).
+    The dossiers themselves come with ``procedure``, ``procedure_version__field`` and ``unit`` selected and
+    ``files`` and ``supplements`` prefetched (:func:`dossiers_for_records`)."""
+
+    unit_codes: dict[int, str] = field(default_factory=dict)
+    procedure_codes: dict[int, str] = field(default_factory=dict)
+    events: dict[int, list[DossierEvent]] = field(default_factory=dict)
+
+    def event(self, dossier_id: int, event_id: int) -> tuple[DossierEvent | None, datetime | None]:
+        """The event and the time of the one before it (the step's start)."""
+        previous = None
+        for event in self.events.get(dossier_id, []):
+            if event.pk == event_id:
+                return event, previous
+            previous = event.at
+        return None, None
+
+
+def dossiers_for_records(codes: list[str]) -> dict[str, Dossier]:
+    """The dossiers of ``codes`` (by code), with what :func:`dossier_record` reads loaded in a few queries."""
+    dossiers = (
+        Dossier.objects.select_related("procedure", "procedure_version__field", "unit")
+        .prefetch_related("files", "supplements")
+        .filter(code__in=codes)
+    )
+    return {d.code: d for d in dossiers}
+
+
+def record_context(dossiers: list[Dossier]) -> RecordContext:
+    """Read in three queries what the records and steps of ``dossiers`` need besides the dossiers."""
+    unit_ids = {d.unit_id for d in dossiers}
+    procedure_ids = {d.procedure_id for d in dossiers}
+    events: dict[int, list[DossierEvent]] = defaultdict(list)
+    for event in (
+        DossierEvent.objects.select_related("unit")
+        .filter(dossier_id__in=[d.pk for d in dossiers])
+        .order_by("dossier_id", "seq")
+    ):
+        events[event.dossier_id].append(event)
+    return RecordContext(
+        unit_codes=dict(UnitCode.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "code")),
+        procedure_codes=dict(
+            ProcedureCode.objects.filter(procedure_id__in=procedure_ids).values_list("procedure_id", "code")
+        ),
+        events=dict(events),
+    )
+
+
+def _last_note(dossier: Dossier, context: RecordContext | None = None) -> str:
+    if context is not None:
+        payloads = [e.payload for e in reversed(context.events.get(dossier.pk, []))][:5]
+    else:
+        payloads = list(dossier.events.order_by("-seq").values_list("payload", flat=True)[:5])
+    for payload in payloads:
         note = (payload or {}).get("note") or (payload or {}).get("reason") or ""
         if note:
             return str(note)
     return ""
 
 
-def dossier_record(dossier: Dossier) -> dict[str, Any]:
-    """The full record of ``dossier`` as DongBoHoSoMC carries it."""
+def dossier_record(dossier: Dossier, *, context: RecordContext | None = None) -> dict[str, Any]:
+    """The full record of ``dossier`` as DongBoHoSoMC carries it. With ``context`` (and the dossier from
+    :func:`dossiers_for_records`) it runs no query; without, it reads what it needs."""
     code = dossier.code
     version = dossier.procedure_version
     procedure_name = version.name if version is not None else ""
-    field = version.field if version is not None else None
+    domain = version.field if version is not None else None
     files = list(dossier.files.all())
-    supplements = list(
-        dossier.supplements.filter(requested_at__gte=dossier.received_at or dossier.submitted_at)
-    )
+    since = dossier.received_at or dossier.submitted_at
+    if context is not None:
+        supplements = [s for s in dossier.supplements.all() if since is not None and s.requested_at >= since]
+        unit_code = context.unit_codes.get(dossier.unit_id) or dossier.unit.code
+        procedure_code = context.procedure_codes.get(dossier.procedure_id) or dossier.procedure.code
+    else:
+        supplements = list(dossier.supplements.filter(requested_at__gte=since))
+        unit_code = national_unit_code(dossier.unit_id, dossier.unit.code)
+        procedure_code = national_procedure_code(dossier.procedure_id, dossier.procedure.code)
     refused = dossier.status == Status.NOT_ACCEPTED or dossier.outcome == "refused"
     summary = f"{procedure_name} - {dossier.applicant_name}".strip(" -")
     return {
         "MaHoSo": code,
-        "MaTTHC": national_procedure_code(dossier.procedure_id, dossier.procedure.code),
+        "MaTTHC": procedure_code,
         "TenTTHC": procedure_name,
-        "MaLinhVuc": field.code if field else "",
-        "TenLinhVuc": field.name if field else "",
+        "MaLinhVuc": domain.code if domain else "",
+        "TenLinhVuc": domain.name if domain else "",
         "KenhThucHien": int(dossier.channel),
         "ChuHoSo": limited(dossier.applicant_name, name="ChuHoSo", code=code),
         "LoaiDoiTuong": int(dossier.applicant_type or 1),
@@ -121,8 +185,8 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
         "NgayKetThucXuLy": portal_time(dossier.ended_at),
         "NgayTra": portal_time(dossier.returned_at),
         "HinhThuc": 1 if dossier.return_method == ReturnMethod.POST else 0,
-        "DonViXuLy": national_unit_code(dossier.unit_id, dossier.unit.code),
-        "GhiChu": limited(_last_note(dossier), name="GhiChu", code=code),
+        "DonViXuLy": unit_code,
+        "GhiChu": limited(_last_note(dossier, context), name="GhiChu", code=code),
         "HoSoCoThanhPhanSoHoa": 1 if dossier.digitised else 0,
         "TaiKhoanDuocXacThucVoiVNeID": 1
         if (dossier.extra or {}).get("TaiKhoanDuocXacThucVoiVNeID") == 1

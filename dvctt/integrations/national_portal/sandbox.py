@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from dvctt.integrations.national_portal import sandbox_catalogue
+
 TIME = re.compile(r"^\d{14}$")
 EXISTS_MESSAGE = "Hồ sơ đã tồn tại trên hệ thống"
 
@@ -148,36 +150,43 @@ class PortalState:
     requests: int = 0
     faults: list[dict[str, Any]] = field(default_factory=list)
     down_until: float = 0.0
+    #: The national catalogue (sandbox_catalogue.CatalogueState; the built-in one when None).
+    catalogue: Any = None
 
     def snapshot(self) -> dict[str, Any]:
+        """A copy taken under the lock: the writer thread serialises it while requests go on changing the state."""
         with self.lock:
             return {
-                "records": self.records,
-                "history": self.history,
-                "creates": self.creates,
-                "updates": self.updates,
-                "progress": self.progress,
+                "records": dict(self.records),
+                "history": {code: list(statuses) for code, statuses in self.history.items()},
+                "creates": dict(self.creates),
+                "updates": dict(self.updates),
+                "progress": list(self.progress),
                 "progress_repeats": self.progress_repeats,
                 "rejected": self.rejected[-200:],
                 "logins": self.logins,
                 "token_grants": self.token_grants,
                 "requests": self.requests,
-                "faults": self.faults,
+                "faults": [dict(f) for f in self.faults],
             }
 
     def save(self) -> None:
-        """Mark the file out of date: :meth:`flush` writes it (a writer thread, twice a second), so that a
-        busy sandbox does not rewrite its whole file at every request."""
+        """Mark the file out of date: :meth:`flush` writes it (a writer thread, at most twice a second, less
+        often when the file is big), so that a busy sandbox neither rewrites nor syncs its file per request."""
         self.dirty = True
 
-    def flush(self) -> None:
+    def flush(self) -> float:
+        """Write the file if it is out of date (no fsync: it is a test double's record); returns the seconds
+        it took."""
         if self.data_path is None or not self.dirty:
-            return
+            return 0.0
+        started = time.monotonic()
         self.dirty = False
         text = json.dumps(self.snapshot(), ensure_ascii=False, indent=1)
         temporary = self.data_path.with_suffix(".tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(self.data_path)
+        return time.monotonic() - started
 
     def reset(self) -> None:
         with self.lock:
@@ -192,6 +201,8 @@ class PortalState:
             self.tokens.clear()
             self.faults.clear()
             self.progress_repeats = self.logins = self.token_grants = self.requests = 0
+            if self.catalogue is not None:
+                self.catalogue.reset()
         self.save()
 
     def take_fault(self) -> dict[str, Any] | None:
@@ -268,7 +279,9 @@ class PortalState:
 
 class Handler(BaseHTTPRequestHandler):
     server: SandboxServer
+    #: Kept-alive connections (a worker sends many calls on one); replies go out at once (no Nagle delay).
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -300,9 +313,20 @@ class Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(2)
 
+    def _down(self) -> bool:
+        """While "down", a kept-alive connection opened before is closed unanswered, like a fresh one."""
+        if time.monotonic() < self.state.down_until:
+            self._drop()
+            return True
+        return False
+
     def do_GET(self) -> None:
+        if self._down():
+            return
         if self.path.startswith("/_control/state"):
             self._reply(200, self.state.snapshot())
+        elif self.path.startswith("/gateway/catalogue"):
+            self._reply(*self._gateway(b""))
         elif self.path in ("/", ""):
             self._reply(200, page(self.state).encode("utf-8"), "text/html; charset=utf-8")
         else:
@@ -310,6 +334,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         raw = self._body()
+        if self._down():
+            return
         if self.path.startswith("/_control/"):
             self._control(self.path, raw)
             return
@@ -409,6 +435,8 @@ class Handler(BaseHTTPRequestHandler):
             code, message, result = self.state.add_progress(data.get("data"))
         elif service == "TraCuuHoSo":
             code, message, result = self.state.lookup(data.get("mahoso"))
+        elif service in sandbox_catalogue.SERVICES:
+            code, message, result = sandbox_catalogue.adapter_call(self.state, service, data)
         else:
             code, message, result = -1, f"service: unknown {service!r}", None
         body: dict[str, Any] = {"error_code": code, "message": message}
@@ -434,6 +462,8 @@ class Handler(BaseHTTPRequestHandler):
         elif operation == "tracuu":
             first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
             code, message, result = self.state.lookup(first.get("MaHoSo"))
+        elif operation.split("/")[0].split("?")[0] == sandbox_catalogue.PREFIX:
+            return sandbox_catalogue.gateway_call(self.state, operation, items)
         else:
             return 404, {"error_code": -1, "message": "not found"}
         body: dict[str, Any] = {"error_code": code, "message": message}
@@ -452,6 +482,9 @@ class Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 self.state.sessions.clear()
                 self.state.tokens.clear()
+        elif path == "/_control/catalogue":
+            self._reply(*sandbox_catalogue.control(self.state, data))
+            return
         elif path == "/_control/fault":
             fault = {
                 "kind": str(data.get("kind", "")),
@@ -529,8 +562,10 @@ def serve(
     stopping = stop or threading.Event()
 
     def writer() -> None:
-        while not stopping.wait(0.5):
-            state.flush()
+        # Twice a second, or ten times as long as the last write took (the file grows with what it received).
+        pause = 0.5
+        while not stopping.wait(pause):
+            pause = max(0.5, 10 * state.flush())
         state.flush()
 
     threading.Thread(target=writer, daemon=True).start()

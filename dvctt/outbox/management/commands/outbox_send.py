@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -25,16 +26,40 @@ class Command(BaseCommand):
         )
         parser.add_argument("--max-seconds", type=float, default=None, help="stop after this long (loop)")
         parser.add_argument(
+            "--max-rate",
+            type=float,
+            default=None,
+            help="at most this many messages a second (default DVCTT_OUTBOX_MAX_RATE, 0: no cap)",
+        )
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=0,
+            help="lower this worker's CPU priority by N (a backlog drains without slowing the web pages)",
+        )
+        parser.add_argument(
             "--until-idle",
             action="store_true",
             help="stop once nothing is waiting (pending, sending or held)",
         )
 
-    def handle(self, *args, system=None, loop=None, max_seconds=None, until_idle=False, **options):
+    def handle(
+        self,
+        *args,
+        system=None,
+        loop=None,
+        max_seconds=None,
+        until_idle=False,
+        nice=0,
+        max_rate=None,
+        **options,
+    ):
+        if nice > 0:
+            os.nice(nice)
         started = time.monotonic()
         totals = {"sent": 0, "retried": 0, "failed": 0}
         while True:
-            report = messages_send(system=system, max_seconds=60.0)
+            report = messages_send(system=system, max_seconds=60.0, max_rate=max_rate)
             for name in totals:
                 totals[name] += getattr(report, name)
             if loop is None:

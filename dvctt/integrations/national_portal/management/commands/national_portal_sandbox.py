@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from dvctt.integrations.national_portal.sandbox import PortalState, serve
+from dvctt.integrations.national_portal.sandbox_catalogue import catalogue_load
 
 
 class Command(BaseCommand):
@@ -22,14 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="sandbox")
         parser.add_argument("--client-id", default="dvctt")
         parser.add_argument("--client-secret", default="sandbox")
+        parser.add_argument(
+            "--catalogue", default="", help="JSON list of national procedures (LayThuTuc details)"
+        )
 
-    def handle(self, *args, port, host, data, username, password, client_id, client_secret, **options):
+    def handle(
+        self, *args, port, host, data, username, password, client_id, client_secret, catalogue="", **options
+    ):
         state = PortalState(
             username=username,
             password=password,
             client_id=client_id,
             client_secret=client_secret,
             data_path=Path(data) if data else None,
+            catalogue=catalogue_load(catalogue or None),
         )
         self.stdout.write(
             f"national portal sandbox on http://{host}:{port}/ (adapter: /adapter, gateway: /gateway/)"
