@@ -1,8 +1,8 @@
 """The back office (một cửa điện tử) for officials, mounted at /mot-cua/. URL names: backoffice:home, ..."""
 
-from django.urls import path
+from django.urls import include, path
 
-from dvctt.backoffice.views import dossier, exports, inbox, intake, leader
+from dvctt.backoffice.views import complaints, dossier, exports, inbox, intake, leader
 
 app_name = "backoffice"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("ho-so/<str:code>/", dossier.dossier_page, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:move>/", dossier.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/tep/<int:file_id>/", dossier.dossier_file, name="dossier_file"),
+    path("ho-so/<str:code>/ket-qua/", include("dvctt.integrations.signing.urls")),
+    path("phan-anh/", complaints.complaint_list, name="complaints"),
+    path("phan-anh/<int:complaint_id>/", complaints.complaint_page, name="complaint"),
+    path("phan-anh/<int:complaint_id>/<str:move>/", complaints.complaint_action, name="complaint_action"),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from dvctt.accounts.models import PROVINCE_ROLES, Role
 from dvctt.accounts.scopes import unit_ids_in_scope
 from dvctt.agencies.models import Unit
 from dvctt.common.errors import AccessDenied, NotFoundError
+from dvctt.monitoring.assisted import kpi_assisted
 from dvctt.monitoring.kpi import UNITS_MODES, kpi_compute
 from dvctt.monitoring.snapshots import kpi_compare_with_snapshot, kpi_snapshot_get
 
@@ -65,18 +66,73 @@ def _restrict(data: dict[str, Any], visible: set[str] | None) -> dict[str, Any]:
     return {**data, "units": {code: f for code, f in data["units"].items() if code in visible}}
 
 
+def _figure(name: str, help_text: str) -> serializers.Serializer:
+    return inline_serializer(
+        name=name,
+        fields={
+            "numerator": serializers.IntegerField(allow_null=True),
+            "denominator": serializers.IntegerField(allow_null=True),
+            "value": serializers.FloatField(allow_null=True, help_text=help_text),
+        },
+    )
+
+
+ASSISTED_HELP = (
+    "Not an indicator of spec/indicators.md, and it changes none (online_dossier_rate still counts every online "
+    "dossier): numerator = online dossiers received in the period that an officer filed on the applicant's "
+    "behalf (Dossier.assisted), denominator = online dossiers received in the period (online_dossier_rate's "
+    "numerator), value = their ratio rounded half up to 4 decimals (null when there is no online dossier)."
+)
+KPI_RESPONSE = inline_serializer(
+    name="KpiOutput",
+    fields={
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "province": serializers.DictField(
+            child=_figure("KpiFigure", "ratio rounded half up to 4 decimals; null for a zero denominator"),
+            help_text="{indicator code: figure} (spec/indicators.md, Output)",
+        ),
+        "units": serializers.DictField(
+            child=serializers.DictField(child=_figure("KpiUnitFigure", "as the province's")),
+            help_text="{unit code: {indicator code: figure}}",
+        ),
+        "assisted": inline_serializer(
+            name="KpiAssistedShare",
+            help_text="Extra field: the assisted share of online dossiers. " + ASSISTED_HELP,
+            fields={
+                "province": _figure("KpiAssistedFigure", ASSISTED_HELP),
+                "units": serializers.DictField(
+                    child=_figure("KpiAssistedUnitFigure", ASSISTED_HELP),
+                    help_text="{unit code: figure}, the same units as ``units``",
+                ),
+            },
+        ),
+    },
+)
+
+
 class KpiApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="Indicators of a period (spec/indicators.md, Output)",
+        summary="Indicators of a period (spec/indicators.md, Output), with the assisted share as an extra field",
         parameters=[KpiParams],
-        responses={200: OpenApiResponse(description="{from, to, province, units}"), 400: None, 403: None},
+        responses={
+            200: OpenApiResponse(
+                response=KPI_RESPONSE,
+                description="{from, to, province, units} exactly as spec/indicators.md's Output, plus "
+                "``assisted`` {province, units}: the share of online dossiers an officer filed for the applicant",
+            ),
+            400: None,
+            403: None,
+        },
     )
     def get(self, request: Request) -> Response:
         visible = kpi_visible_units(request.user)
         params = _params(request)
-        data = kpi_compute(date_from=params["from"], date_to=params["to"], units_mode=params["units"])
+        span = {"date_from": params["from"], "date_to": params["to"], "units_mode": params["units"]}
+        data = kpi_compute(**span)
+        data["assisted"] = _restrict(kpi_assisted(**span), visible)
         return Response(_restrict(data, visible))
 
 

@@ -146,6 +146,8 @@ class Fact:
     e_result: bool
     applicant_id: str
     s_day: date | None  # NgayNopHoSo, else NgayTiepNhan (official usage)
+    # online and filed by an officer on the applicant's behalf: the assisted share, beside the spec's figures
+    assisted: bool = False
 
     @property
     def irregular(self) -> bool:
@@ -178,6 +180,7 @@ def fact_build(
     applicant_id_number: str,
     supplements: Sequence[tuple[datetime, datetime | None]],
     versions: VersionLookup,
+    assisted: bool = False,
 ) -> Fact:
     """The fact of one counted dossier (the caller has checked :func:`is_counted`)."""
     end = (ended_at or returned_at) if status in ENDING_STATUSES else None
@@ -213,6 +216,7 @@ def fact_build(
         e_result=has_e_result,
         applicant_id=applicant_id_number or "",
         s_day=local_day(submitted_at or received_at),
+        assisted=assisted and channel == Channel.ONLINE,
     )
 
 
@@ -266,7 +270,7 @@ WITH sup AS (
     FROM {versions}
 ), base AS (
     SELECT d.id, d.unit_id, d.procedure_id, d.channel, d.paid_online, d.fee_total, d.digitised,
-        d.has_e_result, d.sync_state, d.has_complaint, d.applicant_id_number,
+        d.has_e_result, d.sync_state, d.has_complaint, d.applicant_id_number, d.assisted,
         {day("d.received_at")} AS r_day,
         {day("coalesce(d.submitted_at, d.received_at)")} AS s_day,
         CASE WHEN d.status IN ({ending}) THEN coalesce(d.ended_at, d.returned_at) END AS end_at,
@@ -300,7 +304,8 @@ SELECT j.id, (j.r_day IS NOT NULL AND j.e_day IS NOT NULL AND j.e_day < j.r_day)
     coalesce(v.document, false) AS document_at_r,
     j.has_e_result AS e_result,
     j.applicant_id_number AS applicant_id,
-    j.s_day
+    j.s_day,
+    j.assisted AND j.channel = {int(Channel.ONLINE)} AS assisted
 FROM judged j
 LEFT JOIN ver v ON v.procedure_id = j.procedure_id AND j.r_day >= v.valid_from
     AND (v.next_from IS NULL OR j.r_day < v.next_from) AND (v.abolished IS NULL OR j.r_day <= v.abolished)

@@ -36,7 +36,7 @@ from dvctt.monitoring.models import (
     KpiSpanCount,
     KpiUnitCount,
 )
-from dvctt.monitoring.rollups import Metric
+from dvctt.monitoring.rollups import UNIT_COLUMN_AT, Metric
 
 UNITS_MODES = ref.UNITS_MODES
 
@@ -164,7 +164,7 @@ def kpi_counts_many(
 
 
 def _column(metric: Metric) -> str:
-    return UNIT_METRIC_COLUMNS[metric - 1]
+    return UNIT_METRIC_COLUMNS[UNIT_COLUMN_AT[metric]]
 
 
 def _add_rollups(counts: list[dict[int, list[int]]], spans: Sequence[Span], per_unit: bool) -> None:

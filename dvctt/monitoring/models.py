@@ -38,6 +38,8 @@ class DossierFact(models.Model):
     applicant_id = models.CharField(max_length=20, blank=True)
     s_day = models.DateField(null=True)
     irregular = models.BooleanField(default=False)
+    # online and filed by an officer on the applicant's behalf (Dossier.assisted): not a spec indicator
+    assisted = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -61,7 +63,8 @@ class Grain(models.TextChoices):
     YEAR = "y", _("năm")
 
 
-#: The metrics of a unit (monitoring.rollups.Metric 1–15), one column each of KpiUnitCount, in Metric's order.
+#: The metrics of a unit (monitoring.rollups.Metric 1–15 and 18), one column each of KpiUnitCount, in Metric's
+#: order.
 UNIT_METRIC_COLUMNS = (
     "received",
     "r_online",
@@ -78,6 +81,7 @@ UNIT_METRIC_COLUMNS = (
     "me",
     "c_doc",
     "c_doc_e",
+    "r_assisted",
 )
 
 
@@ -107,6 +111,7 @@ class KpiUnitCount(models.Model):
     me = models.BigIntegerField(default=0)
     c_doc = models.BigIntegerField(default=0)
     c_doc_e = models.BigIntegerField(default=0)
+    r_assisted = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -13,6 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from dvctt.catalog.models import ProcedureVersion
+from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.services.core import dossier_changed
 
 
@@ -20,7 +21,7 @@ from dvctt.dossiers.services.core import dossier_changed
 def refresh_on_dossier_change(sender: Any, *, dossier_id: int, **kwargs: Any) -> None:
     from dvctt.monitoring.tasks import refresh_dossier
 
-    refresh_dossier.enqueue(dossier_id)
+    task_enqueue(refresh_dossier, dossier_id)
 
 
 def _procedure_changed(procedure_id: int) -> None:
@@ -30,7 +31,7 @@ def _procedure_changed(procedure_id: int) -> None:
     def enqueue() -> None:
         # Loading a catalogue touches thousands of procedures that have no dossiers yet: nothing to redo.
         if DossierFact.objects.filter(procedure_id=procedure_id).exists():
-            refresh_procedure.enqueue(procedure_id)
+            task_enqueue(refresh_procedure, procedure_id)
 
     transaction.on_commit(enqueue)
 

@@ -65,8 +65,9 @@ logger = logging.getLogger(__name__)
 
 
 class Metric(IntEnum):
-    """What a rollup counts. 1–15 are a unit's (KpiUnitCount's columns, UNIT_METRIC_COLUMNS in this order),
-    16–17 a (unit, procedure) pair's (KpiCount)."""
+    """What a rollup counts. 1–15 and 18 are a unit's (KpiUnitCount's columns, UNIT_METRIC_COLUMNS in this
+    order), 16–17 a (unit, procedure) pair's (KpiCount). The numbers are stored (KpiCount.metric): a new metric
+    takes the next number."""
 
     RECEIVED = 1  # by r: every fact with a NgayTiepNhan
     R_ONLINE = 2
@@ -85,6 +86,7 @@ class Metric(IntEnum):
     C_DOC_E = 15  # ... with an electronic result
     PAIR = 16  # by r, per procedure
     PAIR_ONLINE = 17
+    R_ASSISTED = 18  # by r: online and filed by an officer for the applicant (not a spec indicator)
 
 
 #: The service pairs' metrics, whose day rows are also kept as bits (KpiPairYear).
@@ -98,6 +100,7 @@ R_FLAGS: tuple[tuple[Metric, str], ...] = (
     (Metric.R_PAID, "paid_online"),
     (Metric.R_COMPLAINTS, "complaint"),
     (Metric.R_OFFERED, "offered_at_r"),
+    (Metric.R_ASSISTED, "assisted"),
 )
 
 #: A contribution key: ("c", metric, unit_id, procedure_id, day) or ("s", unit_id, r_day, c_day).
@@ -122,6 +125,7 @@ FACT_FIELDS = (
     "e_result",
     "applicant_id",
     "s_day",
+    "assisted",
 )
 
 
@@ -191,6 +195,7 @@ DOSSIER_FIELDS = (
     "applicant_id_number",
     "is_test",
     "parent_code",
+    "assisted",
 )
 
 
@@ -242,6 +247,7 @@ def _fact_of_row(
         applicant_id_number,
         is_test,
         parent_code,
+        assisted,
     ) = row
     if not is_counted(is_test=is_test, parent_code=parent_code):
         return None
@@ -264,6 +270,7 @@ def _fact_of_row(
         applicant_id_number=applicant_id_number,
         supplements=supplements.get(pk, ()),
         versions=versions,
+        assisted=assisted,
     )
 
 
@@ -288,7 +295,10 @@ def _lock_for_refresh() -> None:
 
 
 #: The unit metrics (KpiUnitCount's columns, in Metric's order) and the pair metrics (KpiCount's rows).
-UNIT_METRICS = tuple(m for m in Metric if m <= len(UNIT_METRIC_COLUMNS))
+UNIT_METRICS = tuple(m for m in Metric if m not in PAIR_METRICS)
+#: A unit metric's position in UNIT_METRIC_COLUMNS (and in a KpiUnitCount row's values).
+UNIT_COLUMN_AT: dict[Metric, int] = {metric: at for at, metric in enumerate(UNIT_METRICS)}
+assert len(UNIT_METRICS) == len(UNIT_METRIC_COLUMNS)
 #: Grains a digitisation span is kept at: (grain of receipt, grain of completion).
 SPAN_GRAINS = (
     (Grain.DAY, Grain.DAY),
@@ -326,7 +336,7 @@ def _expand(delta: Counter[Key]) -> Rows:
                 if metric in PAIR_METRICS:
                     pairs[grain, int(metric), start, unit, procedure] += value
                 else:
-                    units.setdefault((grain, start, unit), [0] * width)[metric - 1] += value
+                    units.setdefault((grain, start, unit), [0] * width)[UNIT_COLUMN_AT[metric]] += value
         else:
             _, unit, r_day, c_day = key
             for r_grain, c_grain in SPAN_GRAINS:

@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dvctt.common.spreadsheets import safe_row
-from dvctt.monitoring.indicators import BY_CODE
 from dvctt.plans.models import IndexGroup
 
 
@@ -30,7 +29,7 @@ def index_table(scores: Mapping[str, Any], names: Mapping[str, str]) -> tuple[li
     entries = [("", _("Toàn tỉnh"), scores["province"])]
     entries += [(code, names.get(code, code), s) for code, s in sorted(scores["units"].items())]
     for code, name, s in entries:
-        missing = ", ".join(str(BY_CODE[c].index_ref or c) for c in s["missing"])
+        missing = ", ".join(str(s["indicators"][c]["ref"] or c) for c in s["missing"])
         rows.append([code, name, *[s[g] for g in groups], s["total"], missing])
     return header, rows
 

@@ -29,6 +29,8 @@ class IndexItemData:
     points: Decimal
     threshold: Decimal = Decimal(1)
     ref: str = ""
+    #: Non-empty: the platform cannot compute this indicator, for this reason; it is listed, never scored 0.
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +101,24 @@ def _index_score(
     computable: dict[str, Fraction] = {group: Fraction(0) for group in config.group_points}
     indicators: dict[str, Any] = {}
     missing: list[str] = []
+    not_computable: list[str] = []
+    counts: dict[str, dict[str, Any]] = {}
     for prepared in items:
         item = prepared.item
-        ratio = ratio_of(figures.get(item.indicator))
+        if item.reason:
+            # Not computable from the platform's data: listed with its reason, outside both the score and the
+            # computable maximum (never a silent 0).
+            not_computable.append(item.indicator)
+            indicators[item.indicator] = prepared.described | {
+                "ratio": None,
+                "score": None,
+                "missing": False,
+                "computable": False,
+                "reason": item.reason,
+            }
+            continue
+        raw = figures.get(item.indicator) or {}
+        ratio = ratio_of(raw)
         points = prepared.points
         if ratio is None:
             # A null ratio (nothing to count) scores 0 and is flagged, so a blank is never read as a full mark.
@@ -116,12 +133,20 @@ def _index_score(
             "score": _round(score),
             "missing": ratio is None,
         }
+        counts[item.indicator] = {"numerator": raw.get("numerator"), "denominator": raw.get("denominator")}
     out: dict[str, Any] = {group: _round(value) for group, value in groups.items()}
-    out["total"] = _round(sum(groups.values(), Fraction(0)))
+    total = sum(groups.values(), Fraction(0))
+    computable_max = sum(computable.values(), Fraction(0))
+    out["total"] = _round(total)
     out["max"] = float(sum((Decimal(v) for v in config.group_points.values()), Decimal(0)))
-    out["computable_max"] = _round(sum(computable.values(), Fraction(0)))
+    out["computable_max"] = _round(computable_max)
+    # The same total read on a 100-point scale of what could be computed (None when nothing could).
+    out["total_of_computable_100"] = None if not computable_max else _round(total * 100 / computable_max)
+    out["group_computable_max"] = {group: _round(value) for group, value in computable.items()}
     out["missing"] = missing
+    out["not_computable"] = not_computable
     out["indicators"] = indicators
+    out["counts"] = counts  # each computable indicator's numerator and denominator, as the figures gave them
     return out
 
 
@@ -129,8 +154,11 @@ def index_scores(kpis: Mapping[str, Any], config: IndexConfigData) -> dict[str, 
     """National index (Decision 766) scores per group and in total, for the province and each unit.
 
     Each configured indicator scores ``P × min(1, ratio / T)``; a group's score is the sum of its indicators'.
-    Returns ``{"from", "to", "version", "group_points", "province": {group: points, ..., "total", "max",
-    "computable_max", "missing": [codes with a null ratio], "indicators": {...}}, "units": {code: {...}}}``.
+    An item with a ``reason`` is not computable: listed with it, scored ``None``, outside ``computable_max``.
+    Returns ``{"from", "to", "version", "group_points", "province": {group: points, ..., "total" (out of
+    "max", the index's 100), "computable_max" (the points of the computable items), "total_of_computable_100"
+    (total × 100 / computable_max), "group_computable_max", "missing": [codes with a null ratio],
+    "not_computable": [codes], "indicators": {...}}, "units": {code: {...}}}``.
     """
     items = _prepared(config)
     return {
@@ -253,3 +281,11 @@ def target_status(
     if t - v <= AMBER_MARGIN or (f is not None and f >= t):
         return "amber"
     return "red"
+
+
+def index_compute(*, date_from: Any, date_to: Any, units_mode: str = "period") -> dict[str, Any]:
+    """The index of a period from the database: ``plans.selectors.index_scores_for`` under the name other apps
+    call (a lazy import: this module itself stays pure)."""
+    from dvctt.plans.selectors import index_scores_for
+
+    return index_scores_for(date_from=date_from, date_to=date_to, units_mode=units_mode)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.common.errors import DomainError, NotFoundError
 from dvctt.monitoring.indicators import BY_CODE
-from dvctt.plans.index_config import default_index_config
+from dvctt.plans.index_config import code_config_on, default_index_config
 from dvctt.plans.models import IndexConfig, IndexItem, ParCriterion, Plan, Target
 from dvctt.plans.scores import (
     IndexConfigData,
@@ -130,15 +130,17 @@ def target_grid(*, plan: Plan, year: int) -> TargetGrid:
 
 
 def index_config_in_force(*, on: date) -> IndexConfigData:
-    """The stored version valid on ``on`` (latest ``valid_from`` ≤ on); the registry's default when none is."""
+    """The version valid on ``on``: of the stored versions and the code's (index_config.CODE_VERSIONS), the one
+    with the latest start ≤ on (a stored one wins a tie); the registry's default when none has started."""
     config = (
         IndexConfig.objects.filter(valid_from__lte=on)
         .prefetch_related(Prefetch("items", queryset=IndexItem.objects.order_by("ref", "indicator")))
         .order_by("-valid_from")
         .first()
     )
-    if config is None:
-        return default_index_config()
+    code_start, code_config = code_config_on(on)
+    if config is None or (code_start <= on and code_start > config.valid_from):
+        return code_config if code_start <= on else default_index_config()
     return IndexConfigData(
         version=config.version,
         group_points={group: Decimal(str(points)) for group, points in config.group_points.items()},
@@ -215,8 +217,14 @@ def year_period(year: int, *, today: date | None = None) -> tuple[date, date]:
 
 
 def index_scores_for(*, date_from: date, date_to: date, units_mode: str = "period") -> dict[str, Any]:
+    """The national index of a period (province and units), with the configuration in force on its last day and
+    the figures that configuration needs beyond the KPI engine's (plans.index_figures)."""
+    from dvctt.plans.index_figures import kpis_with_index_figures
+
     kpis = kpis_for(date_from=date_from, date_to=date_to, units_mode=units_mode)
-    return index_scores(kpis, index_config_in_force(on=date_to))
+    config = index_config_in_force(on=date_to)
+    kpis = kpis_with_index_figures(kpis, config, date_from=date_from, date_to=date_to, units_mode=units_mode)
+    return index_scores(kpis, config)
 
 
 def par_scores_for(*, year: int, units_mode: str = "period", today: date | None = None) -> dict[str, Any]:

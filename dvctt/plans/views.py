@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods
 from dvctt.accounts.models import Role
 from dvctt.agencies.selectors import unit_names_by_code
 from dvctt.common.errors import DomainError, NotFoundError
-from dvctt.monitoring.indicators import BY_CODE
 from dvctt.plans import selectors, services
 from dvctt.plans.exports import index_table, par_table, workbook_bytes
 from dvctt.plans.forms import (
@@ -37,6 +36,7 @@ from dvctt.plans.forms import (
     percent_text,
     steps_text,
 )
+from dvctt.plans.index_config import index_indicator
 from dvctt.plans.models import IndexGroup, Plan
 from dvctt.plans.services import ParRow, SheetRejected
 from dvctt.plans.sheets import template_workbook
@@ -325,7 +325,7 @@ def index_scores(request: HttpRequest) -> HttpResponse:
                     "header": header,
                     "rows": rows,
                     "groups": [(g, dict(IndexGroup.choices).get(g, g)) for g in scores["group_points"]],
-                    "items": [(code, BY_CODE[code]) for code in scores["province"]["indicators"]],
+                    "items": [(code, index_indicator(code)) for code in scores["province"]["indicators"]],
                     "period": data,
                     "export_query": request.GET.urlencode(),
                 }

@@ -1,4 +1,5 @@
-"""What the citizen portal keeps of its own: application drafts (resumable, on the server) and PAKN complaints.
+"""What the citizen portal keeps of its own: application drafts (resumable, on the server). Complaints (PAKN) are
+``dvctt.complaints``.
 
 A draft belongs to one applicant and one procedure; it holds the e-form data as typed (not yet valid) and the
 component files uploaded one by one, so a lost connection loses at most the file being sent. Submitting a draft
@@ -78,39 +79,3 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ComplaintKind(models.TextChoices):
-    COMPLAINT = "phan_anh", _("Phản ánh")
-    PETITION = "kien_nghi", _("Kiến nghị")
-
-
-class ComplaintState(models.TextChoices):
-    RECEIVED = "received", _("Đã tiếp nhận")
-    ANSWERED = "answered", _("Đã trả lời")
-
-
-class Complaint(models.Model):
-    """A complaint or petition (phản ánh, kiến nghị: PAKN) an applicant files about one of their dossiers."""
-
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="complaints"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(_("loại"), max_length=12, choices=ComplaintKind.choices)
-    subject = models.CharField(_("tiêu đề"), max_length=255)
-    content = models.TextField(_("nội dung"))
-    state = models.CharField(
-        _("tình trạng"), max_length=12, choices=ComplaintState.choices, default=ComplaintState.RECEIVED
-    )
-    created_at = models.DateTimeField(_("ngày gửi"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("phản ánh, kiến nghị")
-        verbose_name_plural = _("phản ánh, kiến nghị")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, DomainError
 from dvctt.common.text import FREE_TEXT_MAX_CHARS
+from dvctt.complaints.models import Complaint, ComplaintKind
 from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import ApplicantType, Dossier
 from dvctt.dossiers.states import Channel
-from dvctt.portal.models import ApplicationDraft, Complaint, ComplaintKind, DraftFile
+from dvctt.portal.models import ApplicationDraft, DraftFile
 from dvctt.portal.selectors import draft_get_for_user, draft_version
 
 logger = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ def complaint_file(*, actor: User, dossier_code: str, kind: str, subject: str, c
     """File a complaint or petition about one of the actor's dossiers; the dossier is flagged (CoPhanAnh)."""
     from dvctt.dossiers.selectors import dossier_get_for_user
     from dvctt.dossiers.services import dossier_complain
+    from dvctt.portal.complaints import complaint_create
 
     errors: dict[str, list[str]] = {}
     if kind not in ComplaintKind.values:
@@ -277,6 +279,6 @@ def complaint_file(*, actor: User, dossier_code: str, kind: str, subject: str, c
         dossier_complain(
             dossier_id=dossier.pk, actor=actor, kind=kind, content=f"{subject.strip()}\n{content.strip()}"
         )
-        return Complaint.objects.create(
+        return complaint_create(
             dossier=dossier, author=actor, kind=kind, subject=subject.strip(), content=content.strip()
         )

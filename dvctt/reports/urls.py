@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.report_page, name="report"),
     path("tai-ve.<str:fmt>", views.report_download, name="download"),
     path("lap/", views.stored_create, name="stored_create"),
+    path("ban-tom-tat/", views.brief_page, name="brief"),
     path("<int:report_id>/", views.stored_detail, name="stored"),
     path("<int:report_id>/<str:action>/", views.stored_move, name="stored_move"),
 ]

@@ -218,3 +218,37 @@ def stored_move(request: HttpRequest, report_id: int, action: str) -> HttpRespon
     else:
         messages.success(request, _("Đã cập nhật trạng thái báo cáo."))
     return redirect("reports:stored", report_id=report.pk)
+
+
+# --- the PPC leader's brief (reports.brief) -------------------------------------------------------------------
+
+#: Who reads the brief: the PPC's leaders and the department that follows the plan (and admins).
+BRIEF_ROLES = frozenset({"ppc_leader", "monitor", "admin"})
+
+
+def brief_page(request: HttpRequest) -> HttpResponse:
+    """/theo-doi/bao-cao/ban-tom-tat/?period=2025-03 (or 2025-Q1); ``&xuat=pdf`` downloads the one-page PDF."""
+    from dvctt.reports.brief import brief_compute, brief_context, brief_pdf
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user: Any = request.user
+    context: dict[str, Any] = {"tab": "reports", "typed_period": request.GET.get("period", "")}
+    if not (user.is_superuser or user.role in BRIEF_ROLES):
+        context["error"] = _("Bản tóm tắt dành cho lãnh đạo UBND tỉnh và cán bộ theo dõi kế hoạch.")
+        return render(request, "reports/brief_page.html", context, status=403)
+    today = timezone.localdate()
+    period = request.GET.get("period") or f"{today:%Y-%m}"
+    context["typed_period"] = period
+    try:
+        brief = brief_compute(period_text=period, today=today)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return render(request, "reports/brief_page.html", context, status=exc.http_status)
+    if request.GET.get("xuat") == "pdf":
+        response = HttpResponse(brief_pdf(brief), content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="ban-tom-tat-{period}.pdf"'
+        return response
+    context |= brief_context(brief)
+    context["pdf_url"] = f"{reverse('reports:brief')}?{urlencode({'period': period, 'xuat': 'pdf'})}"
+    return render(request, "reports/brief_page.html", context)

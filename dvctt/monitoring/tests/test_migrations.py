@@ -14,7 +14,7 @@ from dvctt.monitoring.rollups import PAIR_METRICS, rollups_rebuild
 from dvctt.monitoring.tests.rows import rollup_rows
 
 BEFORE = [("monitoring", "0002_pair_years")]
-AFTER = [("monitoring", "0004_unit_counts_span_grains_data")]
+AFTER = [("monitoring", "0007_fact_assisted_data")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> None:

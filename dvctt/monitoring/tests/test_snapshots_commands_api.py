@@ -152,11 +152,17 @@ def test_province_roles_read_every_unit(sample, client, django_assert_num_querie
         client.force_login(_user(role))
         # the session and user, then the engine's fixed number of queries whatever the volume: rollups, spans,
         # irregular facts, the catalogue per unit and the versions in force (the province's counts and what is
-        # offered online), service pairs, officials and their online use, the units
-        with django_assert_num_queries(11):
+        # offered online), service pairs, officials and their online use, the units; the assisted share's rollup
+        # sums and units
+        with django_assert_num_queries(13):
             response = client.get(URL, {"from": "2025-03-01", "to": "2025-03-31"})
         assert response.status_code == 200
-        assert response.json() == _expected("kpi_2025-03-01_2025-03-31_period.json")
+        body = response.json()
+        # the extra field beside the spec's object, which stays exactly the expected file
+        assisted = body.pop("assisted")
+        assert body == _expected("kpi_2025-03-01_2025-03-31_period.json")
+        assert set(assisted["units"]) == set(body["units"])
+        assert assisted["province"]["denominator"] == body["province"]["online_dossier_rate"]["numerator"]
 
 
 def test_a_unit_leader_reads_the_province_and_the_units_of_their_scope(sample, client):
@@ -169,6 +175,7 @@ def test_a_unit_leader_reads_the_province_and_the_units_of_their_scope(sample, c
     body = response.json()
     assert body["province"] == expected["province"]
     assert set(body["units"]) == {"000.20.00.H38"}
+    assert set(body["assisted"]["units"]) == {"000.20.00.H38"}
     assert body["units"]["000.20.00.H38"] == expected["units"]["000.20.00.H38"]
 
 

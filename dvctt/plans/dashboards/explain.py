@@ -29,15 +29,20 @@ from dvctt.agencies.models import Unit
 from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.masking import mask_id
+from dvctt.complaints.models import ComplaintRating, ComplaintState
 from dvctt.dossiers.states import Status
 from dvctt.monitoring.indicators import BY_CODE
 from dvctt.monitoring.kpi import cover
 from dvctt.monitoring.models import DossierFact, KpiCount
 from dvctt.monitoring.rollups import Metric
+from dvctt.plans import index_figures
 from dvctt.plans.dashboards.periods import Period
+from dvctt.plans.index_config import INDEX_ONLY
 
 NUMERATOR, DENOMINATOR = "tu", "mau"
 LATE, TO_PROCESS, COMPLAINTS, RECEIVED = "trehan", "phaigiaiquyet", "phananh", "tiepnhan"
+#: The online rate's third list: its online dossiers filed by an officer for the applicant (monitoring.assisted).
+ASSISTED = "nopthay"
 PART_LABELS: dict[str, str | Promise] = {
     NUMERATOR: _("Tử số"),
     DENOMINATOR: _("Mẫu số"),
@@ -45,6 +50,7 @@ PART_LABELS: dict[str, str | Promise] = {
     TO_PROCESS: _("Hồ sơ phải giải quyết"),
     COMPLAINTS: _("Hồ sơ có phản ánh"),
     RECEIVED: _("Hồ sơ tiếp nhận"),
+    ASSISTED: _("Cán bộ nộp thay"),
 }
 SATISFACTION_PARTS = (LATE, TO_PROCESS, COMPLAINTS, RECEIVED)
 CATALOGUE_INDICATORS = frozenset({"full_process_coverage", "national_portal_integration_rate"})
@@ -52,10 +58,14 @@ DOSSIERS, PROCEDURES, PAIRS, OFFICIALS = "dossiers", "procedures", "pairs", "off
 
 
 def parts_of(code: str) -> tuple[str, ...]:
+    if code == "online_dossier_rate":
+        return (NUMERATOR, DENOMINATOR, ASSISTED)
     return SATISFACTION_PARTS if code == "satisfaction_rate" else (NUMERATOR, DENOMINATOR)
 
 
 def kind_of(code: str) -> str:
+    if code in INDEX_ONLY:
+        return index_figures.kind_of(code)
     if code in CATALOGUE_INDICATORS:
         return PROCEDURES
     if code == "official_usage_rate":
@@ -82,6 +92,7 @@ def _dossier_q(code: str, part: str, f: date, t: date) -> Q:
     table: dict[tuple[str, str], Q] = {
         ("online_dossier_rate", NUMERATOR): received & Q(online=True),
         ("online_dossier_rate", DENOMINATOR): received,
+        ("online_dossier_rate", ASSISTED): received & Q(online=True, assisted=True),
         ("online_processing_rate", NUMERATOR): received & Q(offered_at_r=True, online=True),
         ("online_processing_rate", DENOMINATOR): received & Q(offered_at_r=True),
         ("on_time_rate", NUMERATOR): on_time,
@@ -369,6 +380,8 @@ def explain_listing(
     *, code: str, part: str, period: Period, unit_ids: set[int] | None, names: bool = False
 ) -> Listing:
     """The items behind ``part`` of indicator ``code`` (the caller has checked both and the reader's access)."""
+    if code in INDEX_ONLY:
+        return _index_only_listing(code=code, part=part, period=period, unit_ids=unit_ids)
     kind = kind_of(code)
     if kind == PROCEDURES:
         return Listing(
@@ -397,7 +410,10 @@ def explain_listing(
 
 def figure_for(code: str, part: str, figures: dict[str, Any]) -> int | None:
     """The count the listing must have: the figure's numerator or denominator; for satisfaction's parts, the
-    counts it is computed from (late = P − on-time, P, R; complaints are not in the figures: None)."""
+    counts it is computed from (late = P − on-time, P, R; complaints are not in the figures: None). The assisted
+    list's count is not in the figures either (monitoring.assisted): None."""
+    if part == ASSISTED:
+        return None
     if code != "satisfaction_rate":
         raw = figures.get(code) or {}
         return raw.get("numerator" if part == NUMERATOR else "denominator")
@@ -413,4 +429,34 @@ def figure_for(code: str, part: str, figures: dict[str, Any]) -> int | None:
 
 
 def indicator_exists(code: str) -> bool:
-    return code in BY_CODE
+    return code in BY_CODE or code in INDEX_ONLY
+
+
+# The index's own indicators (plans.index_figures) -----------------------------------------------------------
+
+COMPLAINT_COLUMNS: tuple[Column, ...] = (
+    (_("Số PAKN"), lambda r: r["pk"]),
+    (_("Đơn vị"), lambda r: r["unit__code"]),
+    (_("Mã hồ sơ"), lambda r: r["dossier__code"]),
+    (_("Tiếp nhận"), lambda r: _local(r["received_at"])),
+    (_("Hạn trả lời"), lambda r: _local(r["due_at"])),
+    (_("Trả lời"), lambda r: _local(r["answered_at"])),
+    (_("Tình trạng"), lambda r: str(ComplaintState(r["state"]).label)),
+    (_("Đánh giá"), lambda r: "" if r["rating"] is None else str(ComplaintRating(r["rating"]).label)),
+)
+
+
+def _index_only_listing(*, code: str, part: str, period: Period, unit_ids: set[int] | None) -> Listing:
+    kind = index_figures.kind_of(code)
+    rows = index_figures.explain_index_only(
+        code=code,
+        numerator=part == NUMERATOR,
+        date_from=period.date_from,
+        date_to=period.date_to,
+        unit_ids=unit_ids,
+    )
+    if kind == PROCEDURES:
+        return Listing(kind, rows, _procedure_columns(unit_ids is not None))
+    if kind == index_figures.COMPLAINTS:
+        return Listing(kind, rows, COMPLAINT_COLUMNS)
+    return Listing(kind, rows, DOSSIER_COLUMNS)

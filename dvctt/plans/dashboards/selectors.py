@@ -32,6 +32,7 @@ from dvctt.catalog.models import ProcedureVersion
 from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier
+from dvctt.monitoring import assisted as assisted_share
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
 from dvctt.monitoring.kpi import (
@@ -46,6 +47,7 @@ from dvctt.monitoring.kpi import (
 from dvctt.monitoring.models import KpiCount
 from dvctt.monitoring.rollups import Metric
 from dvctt.plans.dashboards.periods import Period, month_periods
+from dvctt.plans.index_figures import kpis_with_index_figures
 from dvctt.plans.models import IndexGroup, Plan, Target
 from dvctt.plans.scores import forecast_year_end, index_scores, target_status
 from dvctt.plans.selectors import FORECASTABLE, index_config_in_force
@@ -167,6 +169,18 @@ class KpiSource:
             stale_seconds=self.fresh_seconds,
         )
 
+    def assisted(self, period: Period, *, unit_ids: set[int] | None = None) -> dict[str, Any]:
+        """The assisted share of the period (monitoring.assisted) of these units (the province for None): the
+        counts of every unit are computed in one query and cached like the figures."""
+        key = f"dvctt:dash:assisted:{period.date_from}:{period.date_to}"
+        counts: dict[int, tuple[int, int]] = self._entry(
+            key,
+            lambda: assisted_share.assisted_counts(date_from=period.date_from, date_to=period.date_to),
+            stale_seconds=self.fresh_seconds,
+        )
+        chosen = [v for k, v in counts.items() if unit_ids is None or k in unit_ids]
+        return assisted_share.figure(sum(a for a, _o in chosen), sum(o for _a, o in chosen))
+
     def province_series(self, periods: list[Period], *, stale_seconds: list[float]) -> list[dict[str, Any]]:
         """The province's figures of each period (the same in both units modes), those not in the cache computed
         together (monitoring.kpi.kpi_counts_many: one set of queries for all of them).
@@ -217,7 +231,15 @@ class KpiSource:
                 kpis = self.kpis(period)
                 if not units:
                     kpis = kpis | {"units": {}}
-            return index_scores(kpis, index_config_in_force(on=period.date_to))
+            config = index_config_in_force(on=period.date_to)
+            kpis = kpis_with_index_figures(
+                kpis,
+                config,
+                date_from=period.date_from,
+                date_to=period.date_to,
+                units_mode=period.units_mode,
+            )
+            return index_scores(kpis, config)
 
         return self._entry(key, compute, stale_seconds=self.fresh_seconds)
 
@@ -380,7 +402,13 @@ class Overview:
 def _index_groups(index: dict[str, Any], scope: dict[str, Any]) -> list[dict[str, Any]]:
     labels = dict(IndexGroup.choices)
     return [
-        {"code": group, "label": labels.get(group, group), "score": scope.get(group), "max": points}
+        {
+            "code": group,
+            "label": labels.get(group, group),
+            "score": scope.get(group),
+            "max": points,
+            "computable_max": (scope.get("group_computable_max") or {}).get(group),
+        }
         for group, points in index["group_points"].items()
     ]
 
@@ -698,4 +726,5 @@ def dashboards_warm(*, today: date, version: DataVersion | None = None) -> int:
     for period in periods:
         dashboard_overview(period=period, source=source)
         dashboard_ranking(period=period, source=source)
+        source.assisted(period)
     return len(periods)

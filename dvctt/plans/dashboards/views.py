@@ -25,10 +25,11 @@ from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.common.errors import NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.dossiers.selectors import dossiers_visible_to
-from dvctt.monitoring.indicators import BY_CODE
+from dvctt.monitoring.indicators import BY_CODE, Indicator
 from dvctt.plans.dashboards import access, explain, selectors
 from dvctt.plans.dashboards.charts import Point, bar_svg, trend_svg
 from dvctt.plans.dashboards.periods import KINDS, UNITS_MODES, Period, PeriodError, period_parse
+from dvctt.plans.index_config import INDEX_ONLY, index_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -90,6 +91,17 @@ def _explain_url(period: Period, code: str, part: str, unit: str = "") -> str:
     return f"{url}&dv={quote_plus(unit)}" if unit else url
 
 
+def _assisted(period: Period, figure: dict[str, Any] | None, unit: str = "") -> dict[str, Any] | None:
+    """The line under the online rate: "trong đó cán bộ nộp thay: X (Y %)", linked to the list of those dossiers."""
+    if not figure:
+        return None
+    return {
+        "numerator": figure["numerator"],
+        "share": selectors.pct(figure["value"]),
+        "url": _explain_url(period, "online_dossier_rate", explain.ASSISTED, unit),
+    }
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     if (refused := _gate(request)) is not None:
         return refused
@@ -97,7 +109,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         period = _period(request)
     except PeriodError as exc:
         return _error(request, exc.message, status=400)
-    data = selectors.dashboard_overview(period=period)
+    source = selectors.KpiSource()
+    data = selectors.dashboard_overview(period=period, source=source)
     cards = []
     for figure in data.figures:
         target = float(figure.target.value) if figure.target else None
@@ -141,6 +154,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "index_chart": index_chart,
             "index_rows": _index_rows(period, data.index_figures, data.index, unit=""),
+            "assisted": _assisted(period, source.assisted(period)),
             "breadcrumbs": _crumbs((_("Toàn tỉnh"), None)),
             "tab": "overview",
             **_picker(request),
@@ -151,14 +165,32 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _index_rows(
     period: Period, figures: list[selectors.Figure], index: dict[str, Any] | None, *, unit: str
 ) -> list[dict[str, Any]]:
+    """One row per indicator of the index configuration in force (the registry's index indicators when there is
+    no score): computed ones with their figure and explain links, the others with the reason they are not."""
     scored = (index or {}).get("indicators", {})
+    by_code = {figure.indicator.code: figure for figure in figures}
     rows = []
-    for figure in figures:
-        code = figure.indicator.code
+    for code in list(scored) or list(by_code):
+        score = scored.get(code)
+        if score is not None and not score.get("computable", True):
+            rows.append(
+                {"not_computable": True, "info": index_indicator(code), "score": score, "ref": score["ref"]}
+            )
+            continue
+        figure = by_code.get(code)
+        if figure is None:
+            info = index_indicator(code)
+            if not isinstance(info, Indicator):
+                continue
+            counts = (index or {}).get("counts", {}).get(code) or {}
+            figure = selectors.Figure(
+                info, counts.get("numerator"), counts.get("denominator"), score.get("ratio")
+            )
         rows.append(
             {
                 "figure": figure,
-                "score": scored.get(code),
+                "score": score,
+                "ref": (score or {}).get("ref") or figure.indicator.index_ref,
                 "parts": [
                     (explain.PART_LABELS[part], _explain_url(period, code, part, unit))
                     for part in explain.parts_of(code)
@@ -258,7 +290,8 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
             status=403,
         )
     reader: Any = request.user
-    data = selectors.dashboard_unit(unit=unit, period=period)
+    source = selectors.KpiSource()
+    data = selectors.dashboard_unit(unit=unit, period=period, source=source)
     pull_down = selectors.unit_pull_down(unit_ids=data.unit_ids, period=period)
     late, nearly, _soon = selectors.unit_late_dossiers(
         dossiers=dossiers_visible_to(reader), unit_ids=data.unit_ids, now=timezone.now()
@@ -284,6 +317,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "figures": figures,
             "index_rows": _index_rows(period, data.index_figures, data.index, unit=unit.code),
+            "assisted": _assisted(period, source.assisted(period, unit_ids=data.unit_ids), unit.code)
+            if data.reported
+            else None,
             "pull_down": pull_down,
             "late": late,
             "nearly": nearly,
@@ -308,7 +344,7 @@ def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
         period = _period(request)
     except PeriodError as exc:
         return _error(request, exc.message, status=400)
-    indicator = BY_CODE.get(code)
+    indicator = BY_CODE.get(code) or INDEX_ONLY.get(code)
     if indicator is None:
         return _error(
             request, _("Không có chỉ số mã “%(code)s”.") % {"code": code}, status=400, period=period

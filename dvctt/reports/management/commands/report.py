@@ -1,9 +1,11 @@
 """dvctt report form06|form07a --from YYYY-MM-DD --to YYYY-MM-DD [--units period|current]
 [--format json|xlsx|pdf] [--output FILE]
+dvctt report brief --period 2025-03|2025-Q1 --output FILE
+
 
 The periodic report on the handling of procedures (spec/reports.md): ``json`` prints the spec's object (or writes
 it to FILE); ``xlsx`` and ``pdf`` write the official layout to FILE. Bad input ends with one Vietnamese line on
-stderr and exit status 1.
+stderr and exit status 1. ``brief`` writes the PPC leader's one-page brief (reports.brief) as a PDF.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         # No argparse choices: a wrong value gets the one Vietnamese line below, not argparse's English usage.
-        parser.add_argument("form", help="form06 | form07a")
+        parser.add_argument("form", help="form06 | form07a | brief")
+        parser.add_argument("--period", help=_("kỳ của bản tóm tắt: 2025-03 (tháng) hoặc 2025-Q1 (quý)"))
         parser.add_argument("--from", dest="date_from", help="YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="YYYY-MM-DD")
         parser.add_argument("--units", default="period", help="period | current")
@@ -53,10 +56,13 @@ class Command(BaseCommand):
         parser.add_argument("--output", help=_("tệp ghi kết quả (bắt buộc với xlsx, pdf)"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["form"] == "brief":
+            self._brief(options)
+            return
         form = FORMS.get(options["form"])
         if form is None:
             raise CommandError(
-                _("Biểu “%(form)s” không có: dùng form06 hoặc form07a.") % {"form": options["form"]}
+                _("Biểu “%(form)s” không có: dùng form06, form07a hoặc brief.") % {"form": options["form"]}
             )
         output_format = options["output_format"]
         if output_format not in FORMATS:
@@ -91,6 +97,20 @@ class Command(BaseCommand):
         assert output is not None  # checked above for xlsx and pdf
         self._write(output, content)
         self.stderr.write(_("Đã ghi %(path)s.") % {"path": output})
+
+    def _brief(self, options: dict[str, Any]) -> None:
+        from dvctt.reports.brief import brief_compute, brief_pdf
+
+        if not options.get("period"):
+            raise CommandError(_("Thiếu --period (tháng 2025-03 hoặc quý 2025-Q1)."))
+        if not options.get("output"):
+            raise CommandError(_("Bản tóm tắt cần --output TỆP (PDF)."))
+        try:
+            brief = brief_compute(period_text=options["period"], today=timezone.localdate())
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        self._write(options["output"], brief_pdf(brief))
+        self.stderr.write(_("Đã ghi %(path)s.") % {"path": options["output"]})
 
     def _write(self, output: str, content: bytes) -> None:
         try:
