@@ -20,6 +20,7 @@ from dvctt.dossiers.models import (
     DossierFile,
     Extension,
     Notification,
+    NotificationTemplate,
     SlipForm,
     SlipFormKind,
     SlipFormSet,
@@ -87,9 +88,15 @@ class DossierAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["dossier", "channel", "recipient", "state", "attempts", "sent_at"]
+    list_display = ["dossier", "channel", "masked_recipient", "state", "attempts", "sent_at"]
     list_filter = ["channel", "state"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    @admin.display(description=_("người nhận"))
+    def masked_recipient(self, obj: Notification) -> str:
+        from dvctt.common.masking import mask_id
+
+        return obj.recipient if "@" in obj.recipient else mask_id(obj.recipient)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -202,7 +209,7 @@ class SlipFormAdmin(SimpleHistoryAdmin):
         if obj.pk is None or obj.kind == SlipFormKind.REGISTER:
             return "—"
         try:
-            return format_html("<pre style='white-space: pre-wrap'>{}</pre>", default_wording(obj.kind))
+            return format_html("<pre>{}</pre>", default_wording(obj.kind))
         except TemplateDoesNotExist:
             return "—"
 
@@ -216,3 +223,209 @@ class SlipFormAdmin(SimpleHistoryAdmin):
     def unconfirm(self, request: HttpRequest, queryset: QuerySet[SlipForm]) -> None:
         n = slip_forms_unconfirm(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, gettext("Đã bỏ xác nhận %(n)s mẫu phiếu.") % {"n": n})
+
+
+# --- notification templates: one per event, channel and language, with a live preview ---------------------------
+def _notification_event_choices() -> list[tuple[str, str]]:
+    from dvctt.dossiers.notifications.events import NOTIFYING_EVENTS
+    from dvctt.dossiers.states import event_label
+
+    return [(a, f"{event_label(a)} ({a})") for a in NOTIFYING_EVENTS]
+
+
+class NotificationTemplateAdminForm(forms.ModelForm):
+    event = forms.ChoiceField(label=_("sự kiện"), choices=_notification_event_choices)
+
+    class Meta:
+        model = NotificationTemplate
+        fields = ["event", "channel", "language", "subject", "body", "provider_template_id", "active"]
+        widgets = {
+            "subject": forms.TextInput(attrs={"size": 100, "data-notification-preview": "subject"}),
+            "body": forms.Textarea(
+                attrs={
+                    "rows": 18,
+                    "cols": 110,
+                    "data-notification-preview": "body",
+                }
+            ),
+        }
+
+    def _check(self, field: str) -> str:
+        from dvctt.dossiers.notifications.rendering import TemplateCheckError, template_compile
+
+        text = self.cleaned_data.get(field) or ""
+        try:
+            template_compile(text)
+        except TemplateCheckError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
+
+    def clean_subject(self) -> str:
+        return self._check("subject")
+
+    def clean_body(self) -> str:
+        return self._check("body")
+
+    def clean(self) -> dict[str, Any]:
+        from dvctt.dossiers.notifications.preview import template_preview
+
+        cleaned = super().clean() or {}
+        channel, event = cleaned.get("channel"), cleaned.get("event")
+        if channel == "email" and not (cleaned.get("subject") or "").strip():
+            self.add_error("subject", _("Thư điện tử cần tiêu đề."))
+        if channel and event and "body" in cleaned and not self.errors:
+            preview = template_preview(
+                event=event, channel=channel, subject=cleaned.get("subject", ""), body=cleaned["body"]
+            )
+            if preview.get("too_long"):
+                self.add_error(
+                    "body",
+                    gettext("Tin nhắn dài %(n)s ký tự trên hồ sơ mẫu, vượt giới hạn %(limit)s ký tự.")
+                    % {"n": preview["chars"], "limit": preview["limit"]},
+                )
+        return cleaned
+
+
+PREVIEW_SCRIPT = """document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("notification-preview");
+  if (!box) { return; }
+  var form = box.closest("form");
+  var timer = null;
+  function field(name) { return form.querySelector("[name=" + name + "]"); }
+  function refresh() {
+    var data = new FormData();
+    ["event", "channel", "language", "subject", "body"].forEach(function (name) {
+      var input = field(name); data.append(name, input ? input.value : "");
+    });
+    data.append("csrfmiddlewaretoken", field("csrfmiddlewaretoken").value);
+    fetch(box.dataset.url, {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (r) { return r.text(); })
+      .then(function (html) { box.innerHTML = html; });
+  }
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
+  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(refresh, 100); });
+});
+"""
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(SimpleHistoryAdmin):
+    form = NotificationTemplateAdminForm
+    list_display = ["event_name", "event", "channel", "language", "active", "updated_by", "updated_at"]
+    list_filter = ["channel", "language", "active", "event"]
+    search_fields = ["event", "subject", "body"]
+    readonly_fields = ["preview", "variables", "updated_by", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["event", "channel", "language", "active", "provider_template_id"]}),
+        (_("Nội dung"), {"fields": ["subject", "body", "preview", "variables"]}),
+        (_("Cập nhật"), {"fields": ["updated_by", "updated_at"]}),
+    ]
+
+    @property
+    def media(self) -> forms.Media:
+        from django.urls import reverse
+
+        return super().media + forms.Media(js=[reverse("admin:dossiers_notificationtemplate_preview_js")])
+
+    @admin.display(description=_("sự kiện"))
+    def event_name(self, obj: NotificationTemplate) -> str:
+        from dvctt.dossiers.states import event_label
+
+        return event_label(obj.event)
+
+    @admin.display(description=_("biến được dùng"))
+    def variables(self, obj: NotificationTemplate | None) -> str:
+        from django.utils.html import format_html_join
+
+        from dvctt.dossiers.notifications.context import VARIABLES
+
+        return format_html_join("", "<div><code>{{{{ {} }}}}</code> — {}</div>", VARIABLES.items())
+
+    @admin.display(description=_("xem trước trên hồ sơ mẫu"))
+    def preview(self, obj: NotificationTemplate | None) -> str:
+        from django.urls import reverse
+
+        inner = self._preview_html(
+            event=obj.event if obj and obj.pk else "receive",
+            channel=obj.channel if obj and obj.pk else "email",
+            subject=obj.subject if obj and obj.pk else "",
+            body=obj.body if obj and obj.pk else "",
+        )
+        return format_html(
+            '<div id="notification-preview" data-url="{}">{}</div>',
+            reverse("admin:dossiers_notificationtemplate_preview"),
+            inner,
+        )
+
+    @staticmethod
+    def _preview_html(*, event: str, channel: str, subject: str, body: str) -> str:
+        from dvctt.dossiers.notifications.preview import template_preview
+
+        if not body:
+            return ""
+        result = template_preview(event=event, channel=channel, subject=subject, body=body)
+        if not result["ok"]:
+            return format_html('<p class="errornote">{}</p>', result["error"])
+        length = gettext("%(chars)s ký tự") % {"chars": result["chars"]}
+        if channel == "sms":
+            length = gettext("%(chars)s ký tự, %(parts)s tin nhắn (giới hạn %(limit)s)") % result
+            if result.get("too_long"):
+                length = format_html('<strong class="errornote">{}</strong>', length)
+        return format_html(
+            "<p><strong>{}</strong></p><pre>{}</pre><p>{}</p>",
+            result["subject"],
+            result["body"],
+            length,
+        )
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="dossiers_notificationtemplate_preview",
+            ),
+            path(
+                "preview.js",
+                self.admin_site.admin_view(self.preview_script),
+                name="dossiers_notificationtemplate_preview_js",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_script(self, request: HttpRequest):
+        """The live preview's script, served from the platform itself (the CSP allows no inline script)."""
+        from django.http import HttpResponse
+
+        return HttpResponse(PREVIEW_SCRIPT, content_type="text/javascript; charset=utf-8")
+
+    def preview_view(self, request: HttpRequest):
+        """Render the text being edited on the sample dossier (server-side), for the live preview."""
+        from django.http import HttpResponse, HttpResponseNotAllowed
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        from dvctt.dossiers.notifications.events import NOTIFYING_EVENTS
+
+        event = request.POST.get("event", "")
+        channel = request.POST.get("channel", "")
+        if event not in NOTIFYING_EVENTS or channel not in ("email", "sms", "zalo"):
+            return HttpResponse(format_html('<p class="errornote">{}</p>', gettext("Chọn sự kiện và kênh.")))
+        return HttpResponse(
+            self._preview_html(
+                event=event,
+                channel=channel,
+                subject=request.POST.get("subject", ""),
+                body=request.POST.get("body", ""),
+            )
+        )
+
+    def save_model(self, request: HttpRequest, obj: NotificationTemplate, form, change: bool) -> None:
+        obj.updated_by = request.user  # type: ignore[assignment]  # the admin lets only a signed-in user here
+        super().save_model(request, obj, form, change)

@@ -1,23 +1,27 @@
-"""Notification channels: one interface, e-mail on by default, SMS and Zalo configured off.
+"""Notification channels: e-mail, SMS (a brandname provider) and Zalo ZNS, enabled by ``DVCTT_NOTIFY_CHANNELS``.
 
-A channel is enabled by listing it in ``DVCTT_NOTIFICATION_CHANNELS`` (comma-separated, default ``email``).
-SMS and Zalo need a provider's HTTP endpoint (``DVCTT_SMS_URL``, ``DVCTT_ZALO_URL``): a province enables them
-when it has a contract; until then they are off, not faked.
+SMS and Zalo are channels of the provider adapters in ``dvctt.integrations.messaging`` (configured by ``DVCTT_SMS_*``
+and ``DVCTT_ZALO_*``, plugged in by ``DVCTT_NOTIFY_CHANNEL_CLASSES``): a channel that is listed but not configured records a failure per message (visible in the admin)
+rather than pretending to send.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.request
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.module_loading import import_string
 
 
 class ChannelError(Exception):
     """A send failed; the task records it and tries again later."""
+
+
+class PermanentChannelError(ChannelError):
+    """A send that can never succeed (a bad phone number): recorded, not retried."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Message:
     recipient: str
     subject: str
     body: str
+    #: Our id for the provider (idempotent retries): ``dvctt-n<notification id>``.
+    reference: str = ""
 
 
 class Channel:
@@ -50,41 +56,35 @@ class EmailChannel(Channel):
             raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
 
 
-class HttpJsonChannel(Channel):
-    """A provider that takes ``{"to", "text"}`` as JSON over HTTP(S) (the shape of common SMS/OA gateways)."""
-
-    url_setting = ""
-
-    def recipient_for(self, dossier) -> str:
-        return dossier.applicant_phone or (dossier.applicant.phone if dossier.applicant_id else "")
-
-    def send(self, message: Message) -> None:
-        url = os.environ.get(self.url_setting, "")
-        if not url.startswith(("http://", "https://")):
-            raise ChannelError(f"{self.url_setting} is not configured")
-        data = json.dumps({"to": message.recipient, "text": f"{message.subject}\n{message.body}"}).encode()
-        request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                if response.status >= 300:
-                    raise ChannelError(f"HTTP {response.status}")
-        except OSError as exc:
-            raise ChannelError(str(exc)) from exc
+@functools.cache
+def all_channels() -> dict[str, Channel]:
+    """E-mail, plus the channels of the provider adapters named by ``DVCTT_NOTIFY_CHANNEL_CLASSES`` (dotted
+    paths: the adapters live in ``dvctt.integrations.messaging``, a layer above the dossiers)."""
+    channels: list[Channel] = [EmailChannel()]
+    for path in getattr(settings, "DVCTT_NOTIFY_CHANNEL_CLASSES", {}).values():
+        channels.append(import_string(path)())
+    return {c.name: c for c in channels}
 
 
-class SmsChannel(HttpJsonChannel):
-    name = "sms"
-    url_setting = "DVCTT_SMS_URL"
+class _Channels(Mapping[str, Channel]):
+    """``ALL_CHANNELS``: the channels by name, resolved on first use (after the apps are loaded)."""
+
+    def __getitem__(self, name: str) -> Channel:
+        return all_channels()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(all_channels())
+
+    def __len__(self) -> int:
+        return len(all_channels())
 
 
-class ZaloChannel(HttpJsonChannel):
-    name = "zalo"
-    url_setting = "DVCTT_ZALO_URL"
-
-
-ALL_CHANNELS: dict[str, Channel] = {c.name: c for c in (EmailChannel(), SmsChannel(), ZaloChannel())}
+ALL_CHANNELS: Mapping[str, Channel] = _Channels()
 
 
 def enabled_channels() -> list[Channel]:
-    names = getattr(settings, "DVCTT_NOTIFICATION_CHANNELS", ["email"])
-    return [ALL_CHANNELS[n] for n in names if n in ALL_CHANNELS]
+    names = getattr(settings, "DVCTT_NOTIFY_CHANNELS", None) or getattr(
+        settings, "DVCTT_NOTIFICATION_CHANNELS", ["email"]
+    )
+    known = all_channels()
+    return [known[n] for n in names if n in known]

@@ -1,77 +1,91 @@
-"""Create the notification rows for a dossier event and send them."""
+"""Create the notification rows for a dossier event and send them.
+
+One row per enabled channel that has a recipient, for the events that notify the applicant (``events.py``) and
+are not a repeat of the status last told (the no-repeat rule, ``events.notified_events``). The text comes from the
+administrator's templates (``templates.py``), rendered once at creation: a retry sends the same words.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
+from dvctt.common.masking import mask_id as mask_phone
 from dvctt.common.masking import mask_text
-from dvctt.dossiers.models import Dossier, DossierEvent, Notification
-from dvctt.dossiers.notifications.channels import ALL_CHANNELS, ChannelError, Message, enabled_channels
-from dvctt.dossiers.states import Status
+from dvctt.dossiers.models import DossierEvent, Notification
+from dvctt.dossiers.notifications.channels import (
+    ALL_CHANNELS,
+    ChannelError,
+    Message,
+    PermanentChannelError,
+    enabled_channels,
+)
+from dvctt.dossiers.notifications.context import message_context
+from dvctt.dossiers.notifications.events import event_kind, notified_events
+from dvctt.dossiers.notifications.templates import compose
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def _message(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
-    status = Status(dossier.status).label
-    subject = _("Hồ sơ %(code)s: %(status)s") % {"code": dossier.code, "status": status}
-    lines = [
-        _("Kính gửi %(name)s,") % {"name": dossier.applicant_name},
-        _("Hồ sơ %(code)s của Ông/Bà đã chuyển sang trạng thái: %(status)s.")
-        % {"code": dossier.code, "status": status},
-    ]
-    due_after = event.payload.get("due_after")
-    if due_after and due_after != event.payload.get("due_before"):
-        # A pause ended: the working time left resumed, so the applicant gets the new appointment.
-        lines.append(
-            _("Thời gian tạm dừng không tính vào thời hạn giải quyết. Ngày hẹn trả kết quả mới: %(due)s.")
-            % {"due": timezone.localtime(datetime.fromisoformat(due_after)).strftime("%H:%M ngày %d/%m/%Y")}
-        )
-    elif dossier.effective_due_at and dossier.status in (Status.RECEIVED, Status.PROCESSING):
-        lines.append(
-            _("Ngày hẹn trả kết quả: %(due)s.")
-            % {"due": timezone.localtime(dossier.effective_due_at).strftime("%H:%M ngày %d/%m/%Y")}
-        )
-    if event.payload.get("content"):
-        lines.append(_("Nội dung: %(content)s") % {"content": event.payload["content"]})
-    if event.payload.get("reasons") or event.payload.get("reason"):
-        lines.append(
-            _("Lý do: %(reason)s") % {"reason": event.payload.get("reasons") or event.payload.get("reason")}
-        )
-    return subject, "\n".join(lines)
+def event_notifies(*, event: DossierEvent) -> bool:
+    """The event tells the applicant something new: a notifying kind, and not a repeat of the status last told."""
+    kind = event_kind(event.action)
+    if kind is None or not kind.notifies:
+        return False
+    log = event.dossier.events.filter(seq__lte=event.seq).values_list("seq", "action", "to_status")
+    return event.seq in notified_events(log)
 
 
 def notifications_create_for_event(*, event_id: int) -> list[Notification]:
     """One row per enabled channel that has a recipient (idempotent: a second call creates nothing)."""
-    event = DossierEvent.objects.select_related("dossier", "dossier__applicant").get(pk=event_id)
+    event = DossierEvent.objects.select_related(
+        "dossier",
+        "dossier__applicant",
+        "dossier__unit",
+        "dossier__receiving_unit",
+        "dossier__procedure_version",
+    ).get(pk=event_id)
     dossier = event.dossier
     if dossier.is_test or dossier.parent_id is not None or dossier.imported:
         return []
-    subject, body = _message(dossier, event)
+    if not event_notifies(event=event):
+        return []
+    channels = [(c, c.recipient_for(dossier)) for c in enabled_channels()]
+    channels = [(c, r) for c, r in channels if r]
+    if not channels:
+        return []
+    with translation.override("vi"):
+        variables = message_context(dossier=dossier, event=event)
     created = []
-    for channel in enabled_channels():
-        recipient = channel.recipient_for(dossier)
-        if not recipient:
+    for channel, recipient in channels:
+        composed = compose(event=event.action, channel=channel.name, variables=variables)
+        if composed is None:
             continue
+        subject, body = composed
         notification, is_new = Notification.objects.get_or_create(
             event=event,
             channel=channel.name,
             recipient=recipient,
-            defaults={"dossier": dossier, "subject": subject, "body": body},
+            defaults={"dossier": dossier, "subject": subject[:255], "body": body},
         )
         if is_new:
             created.append(notification)
     return created
 
 
+def _masked(notification: Notification) -> str:
+    if notification.channel == "email":
+        return notification.channel
+    return f"{notification.channel} {mask_phone(notification.recipient)}"
+
+
 def notification_send(*, notification_id: int) -> Notification:
-    """Send one notification once. A failure is recorded; the caller schedules the retry."""
+    """Send one notification once. A failure is recorded; the caller schedules the retry. A failure that no retry
+    can mend (a bad phone number) is recorded as not sent, with the reason."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().get(pk=notification_id)
         if notification.state in (Notification.State.SENT, Notification.State.SKIPPED):
@@ -81,13 +95,27 @@ def notification_send(*, notification_id: int) -> Notification:
         try:
             if channel is None:
                 raise ChannelError(f"unknown channel {notification.channel}")
-            channel.send(Message(notification.recipient, notification.subject, notification.body))
-        except ChannelError as exc:
+            channel.send(
+                Message(
+                    notification.recipient,
+                    notification.subject,
+                    notification.body,
+                    reference=f"dvctt-n{notification.pk}",
+                )
+            )
+        except PermanentChannelError as exc:
             notification.last_error = str(exc)[:2000]
+            notification.state = Notification.State.SKIPPED
+            logger.warning(
+                "notification %s (%s) cannot be delivered: %s", notification.pk, _masked(notification), exc
+            )
+        except ChannelError as exc:
+            notification.last_error = mask_text(str(exc))[:2000]
             notification.state = Notification.State.FAILED
             logger.warning(
-                "notification %s failed (attempt %s): %s",
+                "notification %s (%s) failed (attempt %s): %s",
                 notification.pk,
+                _masked(notification),
                 notification.attempts,
                 mask_text(str(exc)),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.models import Notification
 from dvctt.dossiers.notifications.services import (
     MAX_ATTEMPTS,
@@ -18,7 +19,7 @@ from dvctt.dossiers.notifications.services import (
 def notify_event(event_id: int) -> int:
     created = notifications_create_for_event(event_id=event_id)
     for notification in created:
-        send_notification.enqueue(notification.pk)
+        task_enqueue(send_notification, notification.pk)
     return len(created)
 
 
@@ -32,7 +33,8 @@ def send_notification(notification_id: int) -> str:
         and notification.attempts < MAX_ATTEMPTS
         and send_notification.get_backend().supports_defer
     ):
-        send_notification.using(run_after=timezone.now() + retry_delay(notification.attempts)).enqueue(
-            notification_id
+        task_enqueue(
+            send_notification.using(run_after=timezone.now() + retry_delay(notification.attempts)),
+            notification_id,
         )
     return notification.state

@@ -31,6 +31,14 @@ from dvctt.outbox.services import message_publish
 
 #: Sent after the transaction that changed a dossier commits: ``dossier_id``, ``event_id``, ``action``.
 dossier_changed = Signal()
+#: Sent inside the ``return_result`` transaction (the dossier locked) with ``dossier``: a receiver refuses to issue
+#: the result by raising a DomainError (the signing app does, for a result not validly signed).
+result_issuing = Signal()
+
+
+def result_issuing_check(dossier: Dossier) -> None:
+    """The ``return_result`` move's check: ask the ``result_issuing`` receivers (they raise to refuse)."""
+    result_issuing.send(sender=Dossier, dossier=dossier)
 
 
 @dataclass
