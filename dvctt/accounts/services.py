@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,4 +142,59 @@ def user_register_citizen(
     )
     user.set_password(password)
     user.save()
+    return user
+
+
+PHONE_PATTERN = re.compile(r"^(?:\+84|84|0)[1-9][0-9]{8,9}$")
+
+
+def _phone_clean(phone: str) -> str:
+    """A Vietnamese phone number as people write it (spaces, dots, dashes allowed), kept as digits."""
+    digits = re.sub(r"[\s.\-()]", "", phone or "")
+    if digits and not PHONE_PATTERN.match(digits):
+        raise DomainError(
+            _("Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678)."),
+            fields={"phone": [_("Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).")]},
+        )
+    return digits
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, email: str, phone: str, full_name: str | None = None, national_id: str | None = None
+) -> User:
+    """A person edits their own account: contact details always; name and identification number only while
+    no national identity vouches for them (once verified they come from the identity and are locked)."""
+    from dvctt.accounts.national import national_identity_of
+
+    locked = national_identity_of(user) is not None
+    changes: dict[str, str] = {}
+    for field, value in (("full_name", full_name), ("national_id", national_id)):
+        if value is None or value.strip() == getattr(user, field):
+            continue
+        if locked:
+            message = _("Thông tin này đã được xác thực qua tài khoản định danh quốc gia, không sửa được.")
+            raise DomainError(message, fields={field: [message]})
+        changes[field] = value.strip()
+    if "full_name" in changes and not changes["full_name"]:
+        raise DomainError(
+            _("Họ và tên không được để trống."), fields={"full_name": [_("Không được để trống.")]}
+        )
+    if "national_id" in changes:
+        try:
+            national_id_validator(changes["national_id"])
+        except ValidationError:
+            message = _("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+            raise DomainError(message, fields={"national_id": [message]}) from None
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("Địa chỉ thư điện tử không hợp lệ.")
+            raise DomainError(message, fields={"email": [message]}) from None
+    changes.update(email=email, phone=_phone_clean(phone))
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(changes))
     return user

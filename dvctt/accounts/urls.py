@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("dang-ky/", views.signup, name="signup"),
     path("tai-khoan/", views.profile, name="profile"),
+    path("tai-khoan/sua/", views.profile_edit, name="profile_edit"),
     path("lien-ket-dinh-danh/", views.national_link, name="national_link"),
 ]
 

@@ -13,6 +13,7 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from dvctt.accounts.forms import LoginForm
+from dvctt.accounts.landing import landing_url
 from dvctt.accounts.models import Role, User
 from dvctt.accounts.national import (
     NATIONAL_SESSION_KEY,
@@ -34,7 +36,7 @@ from dvctt.accounts.national import (
     national_identity_link,
     national_identity_of,
 )
-from dvctt.accounts.services import user_register_citizen
+from dvctt.accounts.services import user_register_citizen, user_update_profile
 from dvctt.common.errors import DomainError
 from dvctt.common.masking import mask_id
 
@@ -143,6 +145,9 @@ class SignInView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
 
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)  # type: ignore[arg-type]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["national_sign_in_url"] = national_sign_in_url(self.request, _safe_next(self.request))
@@ -160,6 +165,71 @@ def profile(request: HttpRequest) -> HttpResponse:
             "national_session": bool(request.session.get(NATIONAL_SESSION_KEY)),
         },
     )
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=255)
+    national_id = forms.CharField(
+        label=_("Số định danh cá nhân (12 số)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label=_("Thư điện tử"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locked:  # vouched for by the national identity: shown, not editable, not taken from the post
+            for name in ("full_name", "national_id"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Đã xác thực qua tài khoản định danh quốc gia.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own contact details (and name and number until a national identity vouches)."""
+    user: User = request.user  # type: ignore[assignment]
+    locked = national_identity_of(user) is not None
+    initial = {
+        "full_name": user.full_name,
+        "national_id": user.national_id,
+        "phone": user.phone,
+        "email": user.email,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, locked=locked)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user_update_profile(
+                    user=user,
+                    email=data["email"],
+                    phone=data["phone"],
+                    full_name=None if locked else data["full_name"],
+                    national_id=None if locked else data["national_id"],
+                )
+            except DomainError as exc:
+                for field, problems in (exc.fields or {"__all__": [exc.message]}).items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, gettext("Đã lưu thông tin tài khoản."))
+                return redirect("accounts:profile")
+        status = 400
+    return render(request, "accounts/profile_edit.html", {"form": form, "locked": locked}, status=status)
 
 
 class LinkForm(forms.Form):
@@ -220,7 +290,7 @@ def national_link(request: HttpRequest) -> HttpResponse:
                     request.session.pop(PENDING_LINK_SESSION_KEY, None)
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     request.session[NATIONAL_SESSION_KEY] = claims.tech_id
-                    return redirect(_safe(request, next_url) or "accounts:profile")
+                    return redirect(_safe(request, next_url) or landing_url(user))
     return render(
         request,
         "accounts/national_link.html",

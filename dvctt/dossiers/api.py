@@ -230,6 +230,7 @@ class _ActionInput(serializers.Serializer):
         child=serializers.CharField(max_length=255), required=False, max_length=50
     )
     satisfied = serializers.BooleanField(required=False)
+    level = serializers.ChoiceField(choices=[3, 2, 1], required=False)
     outcome = serializers.ChoiceField(choices=["approve", "refuse"], required=False)
 
 
@@ -320,9 +321,14 @@ def _run_action(action: str, dossier: Dossier, actor: User, v: dict[str, Any]) -
     if action == "return_result":
         return services.dossier_return_result(**common, method=v.get("method", ReturnMethod.COUNTER))
     if action == "rate":
-        _require(v, "satisfied")
+        if v.get("level") is None:
+            _require(v, "satisfied")
         return services.dossier_rate(
-            dossier_id=dossier.pk, actor=actor, satisfied=v["satisfied"], comment=v.get("note", "")
+            dossier_id=dossier.pk,
+            actor=actor,
+            level=v.get("level"),
+            satisfied=v.get("satisfied"),
+            comment=v.get("note", ""),
         )
     raise DomainError(_("Không có thao tác “%(a)s”.") % {"a": action}, code="unknown_action")
 

@@ -496,8 +496,9 @@ class Generator:
             sim.move("return_result", returned, method=method)
             d.returned_at, d.return_method = returned, method
             if rng.random() < 0.3:
-                d.rating = 0 if rng.random() < 0.06 else 1
-            d.has_complaint = d.rating == 0 or rng.random() < 0.01
+                draw = rng.random()  # one draw, as before: the levels split it (6% not satisfied)
+                d.rating = 1 if draw < 0.06 else (3 if draw >= 0.55 else 2)
+            d.has_complaint = d.rating == 1 or rng.random() < 0.01
 
     def _inter_agency(self, sim: Sim, at: datetime) -> None:
         d = sim.dossier

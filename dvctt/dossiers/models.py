@@ -140,7 +140,12 @@ class Dossier(models.Model):
     sync_error = models.TextField(blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     has_complaint = models.BooleanField(_("có phản ánh, không hài lòng"), default=False)  # CoPhanAnh
-    rating = models.PositiveSmallIntegerField(_("đánh giá"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("đánh giá"),
+        null=True,
+        blank=True,
+        choices=[(3, _("Rất hài lòng")), (2, _("Hài lòng")), (1, _("Không hài lòng"))],
+    )  # the national three levels, coded like a complaint's rating
     parent = models.ForeignKey(
         "self",
         verbose_name=_("hồ sơ cha (liên thông)"),
@@ -534,3 +539,6 @@ class SlipForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or '—'} {self.title}"
+
+
+from dvctt.dossiers.notifications.models import NotificationTemplate  # noqa: E402,F401  (templates as data)

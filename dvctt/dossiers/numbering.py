@@ -17,6 +17,13 @@ from dvctt.dossiers.models import DossierSequence
 MAX_PER_DAY = 9999
 
 
+def dossier_code_normalise(code: str) -> str:
+    """A code as a person types or pastes it: any case, spaces around it or inside it (a code read out in
+    groups), a non-breaking space from a copied message. Codes are upper-case letters, digits, dots and
+    dashes, so this is lossless for every real code."""
+    return "".join(code.split()).upper()
+
+
 def dossier_code_format(*, unit_code: str, day: date, number: int) -> str:
     return f"{unit_code}-{day:%y%m%d}-{number:04d}"
 

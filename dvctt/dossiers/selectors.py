@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier, DossierEvent, Extension
+from dvctt.dossiers.numbering import dossier_code_normalise
 
 
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
@@ -62,13 +63,14 @@ def dossier_get_for_user(*, user: User, code: str) -> Dossier:
 
 def dossier_get_public(*, code: str) -> Dossier:
     """Exact lookup by code for the public tracking page: what it shows must carry no personal data."""
+    code = dossier_code_normalise(code)
     dossier = (
         Dossier.objects.select_related("procedure_version", "unit", "procedure")
-        .filter(code=code.strip(), is_test=False)
+        .filter(code=code, is_test=False)
         .first()
     )
     if dossier is None:
-        raise NotFoundError(_("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code.strip()})
+        raise NotFoundError(_("Không tìm thấy hồ sơ có mã %(code)s.") % {"code": code})
     return dossier
 
 

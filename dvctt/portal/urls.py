@@ -11,7 +11,8 @@ when it is on (docs/payments.md).
 from django.urls import URLPattern, URLResolver, include, path
 
 from dvctt.integrations.payments.config import sandbox_enabled
-from dvctt.portal.views import apply, catalog, dossiers, home, payments, units
+from dvctt.portal.views import apply, catalog, complaints, dossiers, home, payments, units
+from dvctt.portal.views import statistics as statistics_views
 
 app_name = "portal"
 
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("don-vi/", units.unit_list, name="unit_list"),
     path("don-vi/<str:code>/", units.unit_detail_page, name="unit_detail"),
     path("tra-cuu/", dossiers.dossier_lookup, name="dossier_lookup"),
+    path("thong-ke/", statistics_views.statistics_page, name="statistics"),
     path("nop-ho-so/<str:code>/", apply.apply_start, name="apply"),
     path("ho-so-nhap/<int:draft_id>/thong-tin/", apply.draft_details, name="draft_details"),
     path("ho-so-nhap/<int:draft_id>/giay-to/", apply.draft_files, name="draft_files"),
@@ -38,6 +40,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ho-so/<str:code>/tep/<int:file_id>/", dossiers.dossier_file_download, name="dossier_file"),
     path("ho-so/<str:code>/danh-gia/", dossiers.dossier_rate_view, name="dossier_rate"),
     path("ho-so/<str:code>/phan-anh/", dossiers.dossier_complaint, name="dossier_complaint"),
+    path(
+        "ho-so/<str:code>/phan-anh/<int:complaint_id>/danh-gia/",
+        complaints.complaint_rate_view,
+        name="complaint_rate",
+    ),
+    path("phan-anh-kien-nghi/", complaints.published_list, name="complaints_published"),
     path("ho-so/<str:code>/thanh-toan/", payments.payment_begin, name="payment_begin"),
     path("thanh-toan/ket-qua/", payments.payment_return, name="payment_return"),
     path("thanh-toan/ipn/", payments.payment_ipn, name="payment_ipn"),

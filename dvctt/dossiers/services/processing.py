@@ -30,7 +30,13 @@ from dvctt.dossiers.models import (
 )
 from dvctt.dossiers.numbering import dossier_code_next
 from dvctt.dossiers.selectors import dossier_obligation_request
-from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, transition_apply
+from dvctt.dossiers.services.core import (
+    Change,
+    announce_on_commit,
+    event_append,
+    result_issuing_check,
+    transition_apply,
+)
 from dvctt.dossiers.slips.content import lookup_url
 from dvctt.dossiers.slips.documents import dossier_document_store
 from dvctt.dossiers.slips.forms import SlipKind
@@ -895,6 +901,7 @@ def dossier_return_result(
         body=body,
         at=at,
         expected_version=expected_version,
+        extra_checks=[result_issuing_check],
     )
 
 
@@ -911,17 +918,46 @@ def dossier_mark_uncollected(*, dossier_id: int, actor: User, at: datetime | Non
     )
 
 
-def dossier_rate(*, dossier_id: int, actor: User, satisfied: bool, comment: str = "") -> Dossier:
-    """The applicant rates the handling; a dissatisfied rating feeds the satisfaction indicator."""
+#: The national three-level rating: 3 very satisfied, 2 satisfied, 1 not satisfied.
+RATING_LEVELS = (3, 2, 1)
+NOT_SATISFIED = 1
+
+
+def dossier_rate(
+    *,
+    dossier_id: int,
+    actor: User,
+    level: int | None = None,
+    satisfied: bool | None = None,
+    comment: str = "",
+) -> Dossier:
+    """The applicant rates the handling once, on the national three levels (``level``; ``satisfied`` is the
+    two-level form older clients send: True → satisfied, False → not satisfied). Not satisfied flags the
+    dossier (CoPhanAnh) for the satisfaction indicator."""
+    if level is None and satisfied is not None:
+        level = 2 if satisfied else NOT_SATISFIED
+    if level not in RATING_LEVELS:
+        raise DomainError(
+            _("Hãy chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng."),
+            code="invalid",
+            fields={"level": [_("Chọn một trong ba mức.")]},
+        )
+    text = (comment or "").strip()
+    if len(text) > 2000:
+        raise DomainError(
+            _("Ý kiến dài quá 2.000 ký tự."), code="invalid", fields={"comment": [_("Tối đa 2.000 ký tự.")]}
+        )
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
         if dossier.applicant_id != actor.pk:
             raise AccessDenied(_("Chỉ chủ hồ sơ được đánh giá."))
         if dossier.ended_at is None:
             raise ConflictError(_("Chỉ đánh giá khi hồ sơ đã có kết quả."), code="not_ended")
-        dossier.rating = 1 if satisfied else 0
+        if dossier.rating is not None:
+            raise ConflictError(_("Hồ sơ này đã được đánh giá."), code="already_rated")
+        dossier.rating = level
         fields = ["rating", "updated_at", "version"]
-        if not satisfied:
+        if level == NOT_SATISFIED and not dossier.has_complaint:
             dossier.has_complaint = True
             fields.append("has_complaint")
         dossier.version += 1
@@ -932,7 +968,7 @@ def dossier_rate(*, dossier_id: int, actor: User, satisfied: bool, comment: str 
             from_status=dossier.status,
             actor=actor,
             at=timezone.now(),
-            payload={"satisfied": satisfied, "comment": comment.strip()},
+            payload={"level": level, "satisfied": level != NOT_SATISFIED, "comment": text},
         )
         announce_on_commit(event)
     return dossier

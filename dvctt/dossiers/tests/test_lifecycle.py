@@ -616,4 +616,20 @@ def test_events_are_append_only(submitted):
 def test_rating_dissatisfied_records_a_complaint(processing, leader, citizen):
     services.dossier_approve(dossier_id=processing.pk, actor=leader)
     dossier = services.dossier_rate(dossier_id=processing.pk, actor=citizen, satisfied=False, comment="Chậm")
-    assert dossier.has_complaint is True and dossier.rating == 0
+    assert dossier.has_complaint is True and dossier.rating == 1  # "không hài lòng" of the three levels
+    with pytest.raises(ConflictError):  # once
+        services.dossier_rate(dossier_id=processing.pk, actor=citizen, level=3)
+
+
+@pytest.mark.parametrize("level", [3, 2])
+def test_rating_on_the_national_three_levels(processing, leader, citizen, level):
+    with pytest.raises(DomainError):
+        services.dossier_rate(dossier_id=processing.pk, actor=citizen, level=3)  # no result yet
+    services.dossier_approve(dossier_id=processing.pk, actor=leader)
+    for bad in (0, 4, None):
+        with pytest.raises(DomainError):
+            services.dossier_rate(dossier_id=processing.pk, actor=citizen, level=bad)
+    dossier = services.dossier_rate(dossier_id=processing.pk, actor=citizen, level=level)
+    assert dossier.rating == level and dossier.has_complaint is False
+    event = dossier.events.get(action="rate")
+    assert event.payload["level"] == level and event.payload["satisfied"] is True

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from dvctt.complaints.models import Complaint
 from dvctt.dossiers import services
 from dvctt.dossiers.models import DossierEvent
 from dvctt.dossiers.states import Status
 from dvctt.dossiers.tests.conftest import PDF, vn
-from dvctt.portal.models import Complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +54,25 @@ def test_anonymous_lookup_shows_status_history_due_time_and_no_personal_data(
 
 def test_lookup_needs_the_exact_code(client: Client, received: Any) -> None:
     assert _lookup(client, received.code[:-1]).status_code == 404
-    assert _lookup(client, received.code.lower()).status_code in (
-        200,
-        404,
-    )  # exact by the database's collation
     response = _lookup(client, "KHONG-CO")
     assert response.status_code == 404
     assert "Không tìm thấy hồ sơ có mã “KHONG-CO”" in response.content.decode()
+
+
+def test_lookup_takes_the_code_in_any_case_and_with_spaces(client: Client, received: Any) -> None:
+    # as typed on a phone or pasted from a message: lower case, spaces around, groups spaced, a no-break space
+    unit, day, number = received.code.rsplit("-", 2)
+    for typed in (
+        received.code.lower(),
+        f"  {received.code}\t",
+        f"{unit} - {day} - {number}",
+        f"\u00a0{received.code.lower()}\u00a0",
+    ):
+        response = _lookup(client, typed)
+        assert response.status_code == 200, typed
+        assert "Được tiếp nhận" in response.content.decode()
+    api = client.get(reverse("api:dossier-track", args=[f" {received.code.lower()} "]))
+    assert api.status_code == 200 and api.json()["code"] == received.code
 
 
 def test_another_citizen_sees_only_the_public_view(client: Client, received: Any, other_citizen: Any) -> None:
@@ -163,9 +175,12 @@ def test_owner_rates_the_result(client: Client, approved: Any, citizen: Any) -> 
     client.post(reverse("portal:dossier_rate", args=[approved.code]), {})
     approved.refresh_from_db()
     assert approved.rating is None
-    client.post(reverse("portal:dossier_rate", args=[approved.code]), {"satisfied": "0", "comment": "Chậm"})
+    html = _lookup(client, approved.code).content.decode()
+    assert "Rất hài lòng" in html and 'name="level" value="1"' in html  # the national three levels
+    client.post(reverse("portal:dossier_rate", args=[approved.code]), {"level": "1", "comment": "Chậm"})
     approved.refresh_from_db()
-    assert approved.rating == 0 and approved.has_complaint
+    assert approved.rating == 1 and approved.has_complaint
+    assert "Không hài lòng" in _lookup(client, approved.code).content.decode()
     assert DossierEvent.objects.filter(dossier=approved, action="rate").get().payload["comment"] == "Chậm"
 
 
@@ -227,9 +242,17 @@ def test_owner_sees_fee_payment_button(client: Client, submitted: Any, citizen: 
     assert reverse("portal:payment_begin", args=[submitted.code]) in html and "8.000" in html
 
 
-def test_payment_begin_redirects_to_the_gateway(client: Client, submitted: Any, citizen: Any) -> None:
+def test_payment_begin_redirects_to_the_gateway(
+    client: Client, submitted: Any, citizen: Any, settings: Any
+) -> None:
+    # the addresses the gateway calls back are the platform's public ones, not the one this server answers on
+    settings.PUBLIC_BASE_URL = "https://dichvucong.langson.gov.vn/"
     client.force_login(citizen)
     response = client.post(reverse("portal:payment_begin", args=[submitted.code]), {"purpose": "fees"})
     assert response.status_code == 302
     assert response["Location"].startswith("/sandbox-gateway/pay/?")
-    assert "ipn_url=http%3A%2F%2Ftestserver%2Fthanh-toan%2Fipn%2F" in response["Location"]
+    assert "ipn_url=https%3A%2F%2Fdichvucong.langson.gov.vn%2Fthanh-toan%2Fipn%2F" in response["Location"]
+    assert (
+        "return_url=https%3A%2F%2Fdichvucong.langson.gov.vn%2Fthanh-toan%2Fket-qua%2F" in response["Location"]
+    )
+    assert "testserver" not in response["Location"]

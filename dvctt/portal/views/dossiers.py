@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dvctt.common.errors import DomainError, NotFoundError, TooManyRequests
 from dvctt.common.request_guard import refusal_response
 from dvctt.common.throttle import tracking_throttle
+from dvctt.complaints.models import ComplaintKind
 from dvctt.dossiers.models import Dossier, DossierFile
+from dvctt.dossiers.numbering import dossier_code_normalise
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public
+from dvctt.dossiers.services.core import result_issuing_check
 from dvctt.dossiers.states import ENDING_STATUSES, MOVES, Status
 from dvctt.portal import services
-from dvctt.portal.models import ComplaintKind
 from dvctt.portal.selectors import dossier_expected_of_applicant, drafts_of, my_dossiers
 from dvctt.portal.views.errors import raise_http
 
@@ -120,7 +123,7 @@ class LookupForm(forms.Form):
 
 def dossier_lookup(request: HttpRequest) -> HttpResponse:
     """/tra-cuu/?ma=<code>: exact code. Anonymous visitors see no personal data; the owner sees everything."""
-    code = request.GET.get("ma", "").strip()
+    code = dossier_code_normalise(request.GET.get("ma", ""))
     context: dict[str, Any] = {"code": code, "form": LookupForm(request.GET or None)}
     if not code:
         return render(request, "portal/dossier_lookup.html", context)
@@ -214,11 +217,24 @@ def dossier_supplement_answer(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def dossier_file_download(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+def dossier_file_download(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
     dossier = _own_dossier(request, code)
     stored = dossier.files.filter(pk=file_id).exclude(file="").first()
     if stored is None:
         raise Http404(_("Không tìm thấy tệp."))
+    if stored.kind == DossierFile.Kind.RESULT and dossier.status != Status.RETURNED:
+        # before the hand-over, the same check as the hand-over: a result the procedure may not issue unsigned
+        # (or not validly signed) is not downloadable either
+        try:
+            result_issuing_check(dossier)
+        except DomainError as exc:
+            return refusal_response(
+                request,
+                status=409,
+                code=exc.code or "result_not_issuable",
+                message=exc.message,
+                title=_("Kết quả chưa được phát hành"),
+            )
     return FileResponse(
         stored.file.open("rb"), as_attachment=True, filename=stored.file.name.rsplit("/", 1)[-1]
     )
@@ -230,16 +246,16 @@ def dossier_rate_view(request: HttpRequest, code: str) -> HttpResponse:
     from dvctt.dossiers.services import dossier_rate
 
     dossier = _own_dossier(request, code)
-    choice = request.POST.get("satisfied")
-    if choice not in ("1", "0"):
-        messages.error(request, _("Hãy chọn Hài lòng hoặc Không hài lòng."))
+    choice = request.POST.get("level")
+    if choice not in ("3", "2", "1"):
+        messages.error(request, _("Hãy chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng."))
         return redirect(_lookup_url(dossier.code) + "#danh-gia")
     try:
         dossier_rate(
             dossier_id=dossier.pk,
             actor=request.user,  # type: ignore[arg-type]
-            satisfied=choice == "1",
-            comment=request.POST.get("comment", "")[:2000],
+            level=int(choice),
+            comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
         raise_http(exc)

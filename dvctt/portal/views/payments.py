@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dvctt.common.errors import DomainError
+from dvctt.common.public_url import public_url
 from dvctt.integrations.payments.client import PaymentRefused
 from dvctt.integrations.payments.models import CallbackVerdict, PaymentPurpose
 from dvctt.integrations.payments.paygov.services import paygov_callback
@@ -34,8 +35,8 @@ def payment_begin(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             dossier_code=code,
             purpose=purpose,
-            return_url=request.build_absolute_uri(reverse("portal:payment_return")),
-            ipn_url=request.build_absolute_uri(reverse("portal:payment_ipn")),
+            return_url=public_url(reverse("portal:payment_return")),
+            ipn_url=public_url(reverse("portal:payment_ipn")),
             ip=request.META.get("REMOTE_ADDR", ""),
         )
     except DomainError as exc:

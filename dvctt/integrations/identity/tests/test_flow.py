@@ -19,9 +19,10 @@ from django.urls import reverse
 
 from dvctt.accounts.models import NationalIdentity, Role, User
 from dvctt.accounts.national import NATIONAL_SESSION_KEY, PENDING_LINK_SESSION_KEY
+from dvctt.common.tests.sandboxes import free_port
 from dvctt.dossiers.models import Dossier
 from dvctt.integrations.identity.sandbox import PEOPLE
-from dvctt.integrations.identity.tests.conftest import free_port, point_at
+from dvctt.integrations.identity.tests.conftest import point_at
 from dvctt.portal.tests.test_apply import DETAILS, _complete, _draft
 
 pytestmark = pytest.mark.django_db
