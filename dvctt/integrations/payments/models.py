@@ -44,6 +44,18 @@ class PaymentTransaction(models.Model):
     #: the money was taken and is recorded here; it is owed back to the payer (refund by hand, outside the
     #: platform). The dossier keeps the state the first payment gave it.
     refund_due = models.BooleanField(_("cần hoàn tiền (thanh toán trùng)"), default=False)
+    #: The refund of a double payment, once made (by the gateway's or the treasury's procedure, outside the
+    #: platform) and recorded here by a finance officer: when, by whom, and the reference of the transfer.
+    refunded_at = models.DateTimeField(_("đã hoàn tiền lúc"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận hoàn tiền"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refund_reference = models.CharField(_("số chứng từ hoàn tiền"), max_length=64, blank=True)
     #: The payment that had already settled the dossier's fees or obligation (empty when it was paid otherwise).
     duplicate_of = models.ForeignKey(
         "self",
@@ -70,6 +82,10 @@ class PaymentTransaction(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(refund_due=False) | Q(state="paid"), name="payment_refund_only_if_paid"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_at__isnull=True) | Q(refund_due=True),
+                name="payment_refunded_only_if_due",
             ),
         ]
 

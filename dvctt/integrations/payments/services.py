@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import User
-from dvctt.common.errors import AccessDenied, ConflictError, DomainError
+from dvctt.common.errors import AccessDenied, ConflictError, DomainError, NotFoundError
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_obligation_amount
 from dvctt.dossiers.states import ENDING_STATUSES, PaymentChannel, Status
 from dvctt.integrations.payments import protocol
@@ -374,3 +374,46 @@ def payment_get_for_user(*, user: User, order_id: str) -> PaymentTransaction | N
         .filter(order_id=order_id, dossier__in=dossiers_visible_to(user))
         .first()
     )
+
+
+@transaction.atomic
+def payment_refund_record(
+    *, payment_id: int, actor: User, reference: str, at: datetime | None = None
+) -> PaymentTransaction:
+    """Record that a double payment was refunded to the payer (the transfer itself is made outside the platform,
+    by the gateway's or the treasury's procedure). Once only, only for a payment flagged ``refund_due``, with the
+    transfer's reference; the payment stays paid and the dossier is not touched."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise DomainError(
+            _("Cần nhập số chứng từ hoàn tiền."), code="invalid", fields={"reference": [_("Bắt buộc.")]}
+        )
+    if len(reference) > 64:
+        raise DomainError(
+            _("Số chứng từ hoàn tiền dài quá 64 ký tự."),
+            code="invalid",
+            fields={"reference": [_("Tối đa 64 ký tự.")]},
+        )
+    payment = PaymentTransaction.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFoundError(_("Không tìm thấy giao dịch thanh toán."))
+    if not payment.refund_due:
+        raise ConflictError(
+            _("Giao dịch %(order)s không phải thanh toán trùng cần hoàn tiền.") % {"order": payment.order_id},
+            code="not_refund_due",
+        )
+    if payment.refunded_at is not None:
+        raise ConflictError(
+            _("Giao dịch %(order)s đã được ghi nhận hoàn tiền ngày %(day)s.")
+            % {
+                "order": payment.order_id,
+                "day": timezone.localtime(payment.refunded_at).strftime("%d/%m/%Y"),
+            },
+            code="already_refunded",
+        )
+    payment.refunded_at = at or timezone.now()
+    payment.refunded_by = actor
+    payment.refund_reference = reference
+    payment.save(update_fields=["refunded_at", "refunded_by", "refund_reference"])
+    logger.info("payment %s: refund of a double payment recorded (%s)", payment.order_id, reference)
+    return payment

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import User
 from dvctt.common.errors import DomainError
+from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import PaymentChannel
 from dvctt.integrations.payments.client import PaymentRefused
@@ -174,7 +175,7 @@ def _receipt_later(payment_id: int) -> None:
     from dvctt.integrations.payments.paygov.tasks import paygov_receipt_fetch_task
 
     try:
-        paygov_receipt_fetch_task.enqueue(payment_id)
+        task_enqueue(paygov_receipt_fetch_task, payment_id)
     except Exception:  # the settlement run fetches missing receipts again
         logger.exception("PayGov receipt of payment %s not fetched", payment_id)
 

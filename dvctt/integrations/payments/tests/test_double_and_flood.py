@@ -183,6 +183,44 @@ def test_admin_lists_the_double_payments_to_refund(
     )
 
 
+def test_the_refund_of_a_double_payment_is_recorded_once_with_its_reference(
+    admin_client: Client, submitted: Any, citizen: Any, client: Client
+) -> None:
+    first = _start(citizen, submitted)
+    second = _start(citizen, submitted)
+    _ipn(client, _paid(first, "SBX1"))
+    _ipn(client, _paid(second, "SBX2"))
+    url = reverse("admin:integrations_paymenttransaction_changelist")
+    selected = {"action": "record_refund", "_selected_action": [second.pk, first.pk]}
+    # the action first asks for the transfer's reference
+    page = admin_client.post(url, selected)
+    assert page.status_code == 200 and "Số chứng từ hoàn tiền" in page.content.decode()
+    # an empty reference is refused by the form, nothing recorded
+    admin_client.post(url, {**selected, "apply": "1", "reference": ""})
+    second.refresh_from_db()
+    assert second.refunded_at is None
+    # recorded: the double payment only (the settling one is refused with its reason), the dossier untouched
+    submitted.refresh_from_db()
+    version = submitted.version
+    response = admin_client.post(url, {**selected, "apply": "1", "reference": "UNC-2025-0042"}, follow=True)
+    html = response.content.decode()
+    assert "Đã ghi nhận hoàn tiền 1 giao dịch." in html and "không phải thanh toán trùng" in html
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.refund_reference == "UNC-2025-0042" and second.refunded_at is not None
+    assert second.refunded_by is not None and second.state == PaymentState.PAID
+    assert first.refunded_at is None
+    submitted.refresh_from_db()
+    assert submitted.version == version
+    # the list filters the ones still to refund, and a second recording is refused
+    still = admin_client.get(url, {"hoan_tien": "cho"})
+    assert list(still.context["cl"].result_list) == []
+    again = admin_client.post(url, {**selected, "apply": "1", "reference": "UNC-2"}, follow=True)
+    assert "đã được ghi nhận hoàn tiền" in again.content.decode()
+    second.refresh_from_db()
+    assert second.refund_reference == "UNC-2025-0042"
+
+
 # --- defect 10: refusals are bounded --------------------------------------------------------------------------
 
 
