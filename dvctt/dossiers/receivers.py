@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.services.core import dossier_changed
 
 
@@ -11,4 +12,4 @@ from dvctt.dossiers.services.core import dossier_changed
 def notify_on_change(sender, *, event_id: int, **kwargs) -> None:
     from dvctt.dossiers.notifications.tasks import notify_event
 
-    notify_event.enqueue(event_id)
+    task_enqueue(notify_event, event_id)

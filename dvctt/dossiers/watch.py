@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvctt.common.errors import DomainError
+from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.models import Dossier, Notification, SupplementRequest
 from dvctt.dossiers.states import RUNNING_STATUSES, Status
 
@@ -106,6 +107,6 @@ def dossier_watch(*, now: datetime | None = None) -> WatchReport:
         "pk", flat=True
     )
     for notification_id in list(failed):
-        send_notification.enqueue(notification_id)
+        task_enqueue(send_notification, notification_id)
         report.notifications_retried += 1
     return report

@@ -22,11 +22,15 @@ LAYERS: dict[str, int] = {
     "interchange.management": 5,
     # The outbox: messages to outside systems, written by any domain, knowing none of them.
     "outbox": 0,
+    # Tasks kept while the queue's Redis is away (docs/tasks.md), knowing no domain.
+    "taskspool": 0,
     "agencies": 1,
     "calendar": 1,
     "accounts": 1,
     "catalog": 1,
     "dossiers": 2,
+    # Complaints (PAKN) about dossiers: counted by the index (plans), filed and answered by the faces above.
+    "complaints": 2,
     "monitoring": 3,
     "plans": 4,
     "reports": 4,

@@ -174,7 +174,7 @@ class TestFreeTextBounds:
         assert "reasons" in error["fields"]
 
     def test_a_complaint_of_2_4_mb_is_refused_with_a_message(self, submitted, citizen):
-        from dvctt.portal.models import Complaint
+        from dvctt.complaints.models import Complaint
 
         response = signed_in(citizen).post(
             f"/ho-so/{submitted.code}/phan-anh/",
