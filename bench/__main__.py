@@ -12,6 +12,14 @@ QUICK = [
     ["bench_submit.py", "-n", "300"],
     ["bench_submit.py", "--postgres", "-n", "300"],
     ["bench_register.py", "10000"],
+    [
+        "bench_public_stats.py",
+        "--prepare",
+        "--runs",
+        "200",
+    ],  # needs DATABASE_URL (PostgreSQL), docs/benchmarks.md
+    ["bench_outbox.py", "overhead", "--postgres", "-n", "500"],
+    ["bench_outbox.py", "throughput", "--postgres", "-n", "500"],
 ]
 
 if __name__ == "__main__":

@@ -61,18 +61,23 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dvctt.common",
     "dvctt.outbox",
+    "dvctt.taskspool",
     "dvctt.agencies",
     "dvctt.accounts",
     "dvctt.catalog",
     "dvctt.calendar",
     "dvctt.dossiers",
+    "dvctt.complaints",
     "dvctt.monitoring",
     "dvctt.plans",
     "dvctt.reports",
+    "dvctt.steering",
     "dvctt.interchange",
     "dvctt.integrations",
     "dvctt.integrations.national_portal",
     "dvctt.integrations.identity",
+    "dvctt.integrations.signing",
+    "dvctt.integrations.messaging",
     "dvctt.portal",
     "dvctt.backoffice",
 ]
@@ -80,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that it runs once the whole first response is made (dvctt/common/collector.py).
     "dvctt.common.collector.FreezeAfterFirstResponseMiddleware",
+    # Early: a request id for every log line and answer, and the request metrics (docs/operations.md).
+    "dvctt.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dvctt.common.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -144,6 +151,8 @@ CACHES = {"default": cache_from_url(os.environ.get("DVCTT_CACHE_URL", ""))}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
+# After signing in without a "next": each role's own page (inbox, leader's page, dashboards, my dossiers).
+DVCTT_LANDING_URL = "dvctt.portal.landing.landing_url"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 PASSWORD_HASHERS = [
@@ -157,7 +166,7 @@ if TESTING:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "dvctt.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -208,24 +217,71 @@ EMAIL_USE_TLS = env_bool("DVCTT_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DVCTT_FROM_EMAIL", "dichvucong@langson.gov.vn")
 # Channels that notify applicants at every status change: email, sms, zalo (the last two need a provider URL).
 DVCTT_NOTIFICATION_CHANNELS = env_list("DVCTT_NOTIFICATION_CHANNELS", "email")
+# Notifications (docs/notifications.md): channels (DVCTT_NOTIFICATION_CHANNELS is the older name), the language of
+# SMS/Zalo and of the e-mail's first part, the English version under the Vietnamese in e-mails.
+DVCTT_NOTIFY_CHANNELS = env_list("DVCTT_NOTIFY_CHANNELS", ",".join(DVCTT_NOTIFICATION_CHANNELS))
+# The phone channels come from the messaging adapters (a layer above the dossiers), by dotted path.
+DVCTT_NOTIFY_CHANNEL_CLASSES = {
+    "sms": "dvctt.integrations.messaging.channels.SmsChannel",
+    "zalo": "dvctt.integrations.messaging.channels.ZaloChannel",
+}
+DVCTT_NOTIFY_LANGUAGE = os.environ.get("DVCTT_NOTIFY_LANGUAGE", "vi")
+DVCTT_NOTIFY_EMAIL_BILINGUAL = env_bool("DVCTT_NOTIFY_EMAIL_BILINGUAL", True)
+# SMS brandname provider (dvctt/integrations/messaging/sms.py): unset URL = channel not configured.
+DVCTT_SMS_URL = os.environ.get("DVCTT_SMS_URL", "")
+DVCTT_SMS_USERNAME = os.environ.get("DVCTT_SMS_USERNAME", "")
+DVCTT_SMS_PASSWORD = os.environ.get("DVCTT_SMS_PASSWORD", "")
+DVCTT_SMS_BRANDNAME = os.environ.get("DVCTT_SMS_BRANDNAME", "DICHVUCONG")
+DVCTT_SMS_ASCII = env_bool("DVCTT_SMS_ASCII", True)
+DVCTT_SMS_MAX_CHARS = int(os.environ.get("DVCTT_SMS_MAX_CHARS", "306"))
+DVCTT_SMS_TIMEOUT = float(os.environ.get("DVCTT_SMS_TIMEOUT", "10"))
+# Zalo Notification Service (dvctt/integrations/messaging/zalo.py): unset token = channel not configured.
+DVCTT_ZALO_URL = os.environ.get("DVCTT_ZALO_URL", "https://business.openapi.zalo.me/message/template")
+DVCTT_ZALO_ACCESS_TOKEN = os.environ.get("DVCTT_ZALO_ACCESS_TOKEN", "")
+DVCTT_ZALO_TEMPLATE_ID = os.environ.get("DVCTT_ZALO_TEMPLATE_ID", "")
+DVCTT_ZALO_TIMEOUT = float(os.environ.get("DVCTT_ZALO_TIMEOUT", "10"))
 DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Dashboards: figures computed under older data are shown this long (seconds); see docs/dashboards.md.
 DVCTT_DASHBOARD_FRESH_SECONDS = float(os.environ.get("DVCTT_DASHBOARD_FRESH_SECONDS", "30"))
 # Freeze a web process's long-lived objects after its first response (dvctt/common/collector.py).
 DVCTT_GC_FREEZE = env_bool("DVCTT_GC_FREEZE", True)
 
-# Background work goes through the django-tasks API: the database backend (with `dvctt db_worker`)
-# by default, the immediate backend when DVCTT_TASKS_IMMEDIATE is set (tests, single-process demo).
+# Background work goes through the django-tasks API (docs/tasks.md): the database backend (with `dvctt db_worker`)
+# by default (DVCTT_TASKS=db, one machine), RQ on Redis with DVCTT_TASKS=rq (`dvctt tasks_worker`, several
+# machines), the immediate backend when DVCTT_TASKS_IMMEDIATE is set (tests, single-process demo).
+DVCTT_TASKS = os.environ.get("DVCTT_TASKS", "db")
+DVCTT_TASK_QUEUES = ["default", "notifications", "sync", "rollups"]
+DVCTT_REDIS_URL = os.environ.get("DVCTT_REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
             if env_bool("DVCTT_TASKS_IMMEDIATE", TESTING)
+            else "django_tasks_rq.RQBackend"
+            if DVCTT_TASKS == "rq"
             else "django_tasks_db.DatabaseBackend"
         ),
-        "QUEUES": ["default", "notifications", "sync", "rollups"],
+        "QUEUES": DVCTT_TASK_QUEUES,
     }
 }
+if DVCTT_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")
+# A web request must not hang on an unreachable Redis: connect within 2 s (then the task goes to the spool).
+_redis_url = DVCTT_REDIS_URL + (
+    ""
+    if "socket_connect_timeout" in DVCTT_REDIS_URL
+    else ("&" if "?" in DVCTT_REDIS_URL else "?") + "socket_connect_timeout=2"
+)
+RQ_QUEUES = {name: {"URL": _redis_url, "DEFAULT_TIMEOUT": 600} for name in DVCTT_TASK_QUEUES}
+RQ = {"QUEUE_CLASS": "dvctt.taskspool.rq.Queue"}
+# A job that raised, or whose worker died, runs again this many times (the intervals in seconds between tries);
+# a running job silent this long (no heartbeat: its worker killed) is abandoned; workers' maintenance rhythm.
+DVCTT_TASKS_RQ_RETRIES = int(os.environ.get("DVCTT_TASKS_RQ_RETRIES", "3"))
+DVCTT_TASKS_RQ_RETRY_INTERVALS = [
+    int(x) for x in os.environ.get("DVCTT_TASKS_RQ_RETRY_INTERVALS", "10,60,300").split(",") if x.strip()
+]
+DVCTT_TASKS_RQ_ABANDONED_SECONDS = int(os.environ.get("DVCTT_TASKS_RQ_ABANDONED_SECONDS", "60"))
+DVCTT_TASKS_RQ_MAINTENANCE_SECONDS = int(os.environ.get("DVCTT_TASKS_RQ_MAINTENANCE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -260,16 +316,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs (docs/operations.md, "Logs"): "text" for development, "json" (one object a line, with the request id) for
+# the province's log collector.
+DVCTT_LOG_FORMAT = os.environ.get("DVCTT_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "dvctt.common.masking.MaskPersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "mask_personal_data": {"()": "dvctt.common.masking.MaskPersonalDataFilter"},
+        "request_context": {"()": "dvctt.common.request_id.RequestContextFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dvctt.common.logging.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal_data"],
+            "formatter": "json" if DVCTT_LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DVCTT_LOG_LEVEL", "INFO")},
@@ -301,9 +366,30 @@ DVCTT_NATIONAL_PORTAL_CREATE_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_CREATE_
 DVCTT_NATIONAL_PORTAL_UPDATE_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_UPDATE_URL", "")
 DVCTT_NATIONAL_PORTAL_PROGRESS_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_PROGRESS_URL", "")
 DVCTT_NATIONAL_PORTAL_LOOKUP_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_LOOKUP_URL", "")
+# The gateway transport's catalogue operations ("{code}" in the detail URL is the procedure's national code).
+DVCTT_NATIONAL_PORTAL_CATALOGUE_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_CATALOGUE_URL", "")
+DVCTT_NATIONAL_PORTAL_CATALOGUE_DETAIL_URL = os.environ.get("DVCTT_NATIONAL_PORTAL_CATALOGUE_DETAIL_URL", "")
 DVCTT_NATIONAL_PORTAL_TIMEOUT = float(os.environ.get("DVCTT_NATIONAL_PORTAL_TIMEOUT", "15"))
+# Records and progress steps sent per call (1 = one per call, if the province's gateway refuses lists).
+DVCTT_NATIONAL_PORTAL_RECORD_BATCH = int(os.environ.get("DVCTT_NATIONAL_PORTAL_RECORD_BATCH", "10"))
+DVCTT_NATIONAL_PORTAL_PROGRESS_BATCH = int(os.environ.get("DVCTT_NATIONAL_PORTAL_PROGRESS_BATCH", "10"))
+# Messages a second one sender may send (0 = no cap): protects the pages while a long backlog drains.
+DVCTT_OUTBOX_MAX_RATE = float(os.environ.get("DVCTT_OUTBOX_MAX_RATE", "0"))
 # 30 days: the portal fetches file links some time after they are sent.
 DVCTT_NATIONAL_PORTAL_LINK_MAX_AGE = int(os.environ.get("DVCTT_NATIONAL_PORTAL_LINK_MAX_AGE", "2592000"))
+# Messages the national portal pushes (docs/national-portal.md, "Inbound messages"): auth "hmac", "bearer", "any", "both".
+DVCTT_NATIONAL_INBOUND_AUTH = os.environ.get("DVCTT_NATIONAL_INBOUND_AUTH", "hmac")
+DVCTT_NATIONAL_INBOUND_SECRETS = env_list("DVCTT_NATIONAL_INBOUND_SECRETS")
+DVCTT_NATIONAL_INBOUND_TOKENS = env_list("DVCTT_NATIONAL_INBOUND_TOKENS")
+DVCTT_NATIONAL_INBOUND_ALLOWED_IPS = env_list("DVCTT_NATIONAL_INBOUND_ALLOWED_IPS")
+DVCTT_NATIONAL_INBOUND_MAX_SKEW = int(os.environ.get("DVCTT_NATIONAL_INBOUND_MAX_SKEW", "300"))
+DVCTT_NATIONAL_INBOUND_MAX_BYTES = int(os.environ.get("DVCTT_NATIONAL_INBOUND_MAX_BYTES", "1048576"))
+DVCTT_NATIONAL_INBOUND_MAX_DEPTH = int(os.environ.get("DVCTT_NATIONAL_INBOUND_MAX_DEPTH", "12"))
+DVCTT_NATIONAL_INBOUND_MAX_FILES = int(os.environ.get("DVCTT_NATIONAL_INBOUND_MAX_FILES", "20"))
+DVCTT_NATIONAL_INBOUND_FILE_TIMEOUT = float(os.environ.get("DVCTT_NATIONAL_INBOUND_FILE_TIMEOUT", "10"))
+DVCTT_NATIONAL_INBOUND_FILE_HOSTS = env_list("DVCTT_NATIONAL_INBOUND_FILE_HOSTS")
+DVCTT_NATIONAL_INBOUND_SUBMIT_PROCEDURES = env_list("DVCTT_NATIONAL_INBOUND_SUBMIT_PROCEDURES")
+DVCTT_NATIONAL_INBOUND_ACCOUNT = os.environ.get("DVCTT_NATIONAL_INBOUND_ACCOUNT", "")
 
 # Sign-in with the national account, DVCQG / VNeID (spec/national-portal.md §3; docs/identity.md). Off until a
 # client id and the issuer (or the authorize, token and JWKS URLs) are set; the endpoints are unconfirmed.
@@ -333,6 +419,14 @@ DVCTT_PAYGOV_TIMEOUT = float(os.environ.get("DVCTT_PAYGOV_TIMEOUT", "15"))
 DVCTT_PAYGOV_SETTLE_AFTER_MINUTES = int(os.environ.get("DVCTT_PAYGOV_SETTLE_AFTER_MINUTES", "15"))
 DVCTT_PAYGOV_SETTLE_BATCH = int(os.environ.get("DVCTT_PAYGOV_SETTLE_BATCH", "200"))
 
+# Signed electronic results (docs/signing.md): issue results whose signature is not valid unless a procedure's
+# policy says otherwise; revocation is not fetched (closed networks) and soft-fails; agency keys for server signing
+# as JSON {"UNITCODE": {"pkcs12": path, "password_env": "VAR"}} (or {"pkcs11": {...}}).
+DVCTT_SIGNING_ALLOW_UNSIGNED = env_bool("DVCTT_SIGNING_ALLOW_UNSIGNED", True)
+DVCTT_SIGNING_FETCH_REVOCATION = env_bool("DVCTT_SIGNING_FETCH_REVOCATION", False)
+DVCTT_SIGNING_REVOCATION_MODE = os.environ.get("DVCTT_SIGNING_REVOCATION_MODE", "soft-fail")
+DVCTT_SIGNING_KEYS = os.environ.get("DVCTT_SIGNING_KEYS", "")  # JSON text, or a dict in a settings override
+
 # Security (docs/configuration.md, "Security"): HSTS once cookies are secure (HTTPS only), the Content-Security-
 # Policy (dvctt/common/security_headers.py), bounds on odd input (dvctt/common/request_guard.py), the public
 # tracking limit per address (dvctt/common/throttle.py), no identification number in the request logs.
@@ -352,5 +446,10 @@ DVCTT_TRACK_THROTTLE_LIMIT = int(os.environ.get("DVCTT_TRACK_THROTTLE_LIMIT", "3
 DVCTT_TRACK_THROTTLE_WINDOW = int(os.environ.get("DVCTT_TRACK_THROTTLE_WINDOW", "60"))
 # Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For (0: none).
 DVCTT_PROXY_COUNT = int(os.environ.get("DVCTT_PROXY_COUNT", "0"))
+# /metrics (docs/operations.md, "Metrics"): answered to these addresses (or networks), or to a bearer token; 404 to
+# anyone else. DVCTT_METRICS_REQUIRE_BOTH=1 asks for both.
+DVCTT_METRICS_ALLOWED_IPS = env_list("DVCTT_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+DVCTT_METRICS_TOKEN = os.environ.get("DVCTT_METRICS_TOKEN", "")
+DVCTT_METRICS_REQUIRE_BOTH = env_bool("DVCTT_METRICS_REQUIRE_BOTH", False)
 # runserver's request lines go through the masking console handler too (gunicorn: gunicorn.conf.py).
 LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}  # type: ignore[index]

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dvctt.common.health import healthz
+from dvctt.common.metrics import metrics_view
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("dvctt.agencies.api_urls")),
@@ -21,14 +22,17 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("dvctt.accounts.urls")),
     path("mot-cua/", include("dvctt.backoffice.urls")),
     path("theo-doi/bao-cao/", include("dvctt.reports.urls")),
+    path("theo-doi/", include("dvctt.steering.urls")),
     path("theo-doi/", include("dvctt.plans.dashboard_urls")),
     path("ke-hoach/", include("dvctt.plans.urls")),
+    path("", include("dvctt.integrations.national_portal.inbound_urls")),
     path("dvcqg/", include("dvctt.integrations.national_portal.urls")),
     path("", include("dvctt.portal.urls")),
 ]
