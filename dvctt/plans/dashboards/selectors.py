@@ -324,6 +324,7 @@ STATUS_LABELS = {
     "red": (gettext_lazy("Chưa đạt"), "danger"),
     "none": (gettext_lazy("Chưa có số liệu"), "neutral"),
 }
+NO_TARGET = gettext_lazy("Không có chỉ tiêu")
 
 
 def pct(value: float | Decimal | None) -> str:
@@ -351,7 +352,7 @@ class Figure:
 
     @property
     def target_text(self) -> str:
-        return pct(self.target.value) if self.target else "–"
+        return pct(self.target.value) if self.target else str(NO_TARGET)
 
     @property
     def forecast_text(self) -> str:
@@ -359,6 +360,9 @@ class Figure:
 
     @property
     def status_label(self) -> str:
+        # a figure without a target is "no target", not "no data": its value is there and shown
+        if self.status == "none" and self.target is None and self.value is not None:
+            return str(NO_TARGET)
         return str(STATUS_LABELS[self.status][0])
 
     @property
@@ -484,6 +488,8 @@ class RankRow:
 
     @property
     def status_label(self) -> str:
+        if not self.with_target:  # no indicator of the unit has a target: say so, not "no data"
+            return str(NO_TARGET)
         return str(STATUS_LABELS[self.status][0])
 
     @property
