@@ -106,6 +106,21 @@ def test_without_a_transport_the_first_acknowledgement_counts(settings, received
     assert "Cổng DVCQG đã xác nhận 1 hồ sơ đồng bộ" in check.explain()
 
 
+def test_the_senders_acknowledged_batch_turns_the_flag_on(settings, received):
+    from dvctt.integrations.national_portal.adapter import refresh_synced_dossiers
+
+    settings.DVCTT_NATIONAL_PORTAL_TRANSPORT = ""
+    today = timezone.localdate()
+    code = received.procedure.code
+    ProcedureCode.objects.create(procedure=received.procedure, code=code)
+    procedure_integration_refresh(procedure_id=received.procedure_id, adopt=True)
+    assert versions(code)[-1] == (today, False, True)
+    # the batch's task after the portal acknowledged the dossier: the facts, and the procedure's flag
+    dossier_sync_mark(dossier_id=received.pk, synced=True)
+    refresh_synced_dossiers.call([received.pk])
+    assert versions(code)[-1] == (today, True, True)
+
+
 def test_a_transport_switched_on_is_picked_up_by_the_periodic_refresh(settings, full_online):
     settings.DVCTT_NATIONAL_PORTAL_TRANSPORT = ""
     ProcedureCode.objects.create(procedure=full_online.procedure, code="1.004227")

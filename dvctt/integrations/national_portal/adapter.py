@@ -82,10 +82,14 @@ def _enqueue_refresh(dossier_id: int) -> None:
 
 @task(queue_name="rollups")
 def refresh_synced_dossiers(dossier_ids: list[int]) -> int:
-    """The facts of the dossiers a batch of the sender acknowledged: one task for the batch."""
+    """The facts of the dossiers a batch of the sender acknowledged: one task for the batch; and the derived
+    "integrated on DVCQG" flag of their procedures (a procedure's first acknowledged dossier may turn it on)."""
+    from dvctt.integrations.national_portal.integration import integration_refresh_for_dossiers
     from dvctt.monitoring.rollups import facts_refresh
 
-    return facts_refresh(dossier_ids=dossier_ids)
+    refreshed = facts_refresh(dossier_ids=dossier_ids)
+    integration_refresh_for_dossiers(dossier_ids=dossier_ids)
+    return refreshed
 
 
 class NationalPortalAdapter:

@@ -152,6 +152,22 @@ def integration_refresh_for_dossier(*, dossier_id: int) -> None:
         procedure_integration_refresh(procedure_id=procedure_id)
 
 
+def integration_refresh_for_dossiers(*, dossier_ids: list[int]) -> int:
+    """The same for a batch the sender acknowledged: the procedures of those dossiers that have a derived flag
+    (one query to find them); returns how many procedures were looked at."""
+    procedure_ids = sorted(
+        set(
+            ProcedureVersion.objects.filter(
+                integrated_derived=True,
+                procedure_id__in=Dossier.objects.filter(pk__in=dossier_ids).values("procedure_id"),
+            ).values_list("procedure_id", flat=True)
+        )
+    )
+    for procedure_id in procedure_ids:
+        procedure_integration_refresh(procedure_id=procedure_id)
+    return len(procedure_ids)
+
+
 # The catalogue's admin explains and refreshes the flag through these (it sits below the integrations).
 catalog_services.integration_hooks_register(
     explain=version_integration_explain, refresh=procedure_integration_refresh
