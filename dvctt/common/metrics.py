@@ -19,6 +19,7 @@ with ``DVCTT_METRICS_REQUIRE_BOTH=1`` both are needed.
 
 from __future__ import annotations
 
+import datetime
 import hmac
 import ipaddress
 import logging
@@ -112,7 +113,47 @@ class StateCollector(Collector):
         yield errors
 
     @staticmethod
+    def _rq_tasks() -> Iterator[GaugeMetricFamily]:
+        """The same two figures read from Redis when the RQ backend is in use (``DVCTT_TASKS=rq``)."""
+        import django_rq
+
+        depth = GaugeMetricFamily(
+            "dvctt_tasks_queued",
+            "Tasks waiting in the queue (Redis, RQ backend), by queue.",
+            labels=["queue"],
+        )
+        age = GaugeMetricFamily(
+            "dvctt_tasks_oldest_queued_age_seconds",
+            "Age of the oldest task waiting in the queue, by queue (0 when none).",
+            labels=["queue"],
+        )
+        now = timezone.now()
+        for name in settings.TASKS.get("default", {}).get("QUEUES", ["default"]):
+            queue = django_rq.get_queue(name)
+            depth.add_metric([name], queue.count)
+            oldest = None
+            for job_id in queue.get_job_ids(0, 1):  # the head: the oldest waiting
+                job = queue.fetch_job(job_id)
+                oldest = job.enqueued_at if job is not None else None
+            if oldest is not None and timezone.is_naive(oldest):
+                oldest = timezone.make_aware(oldest, datetime.UTC)
+            age.add_metric([name], max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
+        yield depth
+        yield age
+
+    @staticmethod
     def _tasks() -> Iterator[GaugeMetricFamily]:
+        from dvctt.taskspool.models import SpooledTask
+
+        spooled = GaugeMetricFamily(
+            "dvctt_tasks_spooled",
+            "Tasks kept in the database while the task queue (Redis) was unreachable, waiting to be queued.",
+        )
+        spooled.add_metric([], SpooledTask.objects.count())
+        yield spooled
+        if str(settings.TASKS.get("default", {}).get("BACKEND", "")).endswith("RQBackend"):
+            yield from StateCollector._rq_tasks()
+            return
         from django_tasks_db.models import DBTaskResult, get_date_max
 
         depth = GaugeMetricFamily(

@@ -74,6 +74,24 @@ def test_queued_after_commit_and_not_for_a_rolled_back_change(rq_backend):
     assert queued("rollups") == 1
 
 
+def test_metrics_read_the_queue_depth_from_redis(rq_backend, client):
+    # two tasks waiting on Redis, one older than the other: the operator's scrape reads Redis, not the database
+    task_enqueue(refresh_dossier, 1)
+    time.sleep(1.1)
+    task_enqueue(refresh_dossier, 2)
+    body = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert 'dvctt_tasks_queued{queue="rollups"} 2.0' in body
+    assert 'dvctt_tasks_queued{queue="notifications"} 0.0' in body
+    age = next(
+        float(line.rsplit(" ", 1)[1])
+        for line in body.splitlines()
+        if line.startswith('dvctt_tasks_oldest_queued_age_seconds{queue="rollups"}')
+    )
+    assert 1.0 <= age < 60
+    assert "dvctt_tasks_spooled 0.0" in body
+    assert 'dvctt_metrics_read_error{part="tasks"} 1.0' not in body
+
+
 def test_redis_away_pages_answer_the_submission_succeeds_and_its_tasks_wait_in_the_spool(
     rq_backend, client, online_procedure, citizen
 ):
