@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -125,6 +126,11 @@ def _describe(known: Sequence[Point], target: float | None, forecast: float | No
     return "; ".join(pieces)
 
 
+def _number(value: float) -> str:
+    """At most two decimals, in the page's language ("54,4" in Vietnamese, "54.4" in English)."""
+    return str(floatformat(value, "-2"))
+
+
 def bar_svg(*, chart_id: str, title: str, bars: Sequence[tuple[str, float, float]]) -> SafeString:
     """Horizontal bars ``(label, score, maximum)``: the national index by group."""
     row = 26
@@ -151,10 +157,10 @@ def bar_svg(*, chart_id: str, title: str, bars: Sequence[tuple[str, float, float
                 round(span * share, 1),
                 label_w + span + 4,
                 y + 11,
-                f"{score:g}/{maximum:g}",
+                f"{_number(score)}/{_number(maximum)}",
             )
         )
-    desc = "; ".join(f"{label}: {score:g}/{maximum:g}" for label, score, maximum in bars)
+    desc = "; ".join(f"{label}: {_number(score)}/{_number(maximum)}" for label, score, maximum in bars)
     return format_html(
         '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',

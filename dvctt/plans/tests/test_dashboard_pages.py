@@ -240,6 +240,14 @@ def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor
     assert '<svg class="chart"' in body and '<desc id="c-online_dossier_rate-d">Tháng 1:' in body
     assert "Tổng điểm" in body and "Tiến độ giải quyết" in body
     assert "/theo-doi/giai-thich/online_dossier_rate/tu/" in body
+    # index scores: at most two decimals, with the Vietnamese decimal comma, in the tables and the chart alike
+    import re
+
+    scores = re.findall(r'<td class="number">(\d+(?:[.,]\d+)?) / \d+(?:[.,]\d+)?</td>', body)
+    chart = re.findall(r'<text class="axis" x="\d+" y="\d+">(\d+(?:[.,]\d+)?)/\d+', body)
+    assert scores and chart
+    for text in scores + chart:
+        assert "." not in text and (("," not in text) or len(text.split(",")[1]) <= 2), text
 
 
 def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_num_queries, _fresh_cache):
