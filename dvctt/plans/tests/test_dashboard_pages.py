@@ -240,6 +240,8 @@ def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor
     assert '<svg class="chart"' in body and '<desc id="c-online_dossier_rate-d">Tháng 1:' in body
     assert "Tổng điểm" in body and "Tiến độ giải quyết" in body
     assert "/theo-doi/giai-thich/online_dossier_rate/tu/" in body
+    # the headline is the period's, the chart and the table the months'
+    assert "Số lớn trên mỗi thẻ: cả kỳ 01/01/2025–30/06/2025; biểu đồ và bảng bên dưới: từng tháng" in body
     # index scores: at most two decimals, with the Vietnamese decimal comma, in the tables and the chart alike
     import re
 
