@@ -26,7 +26,7 @@ from dvctt.common.errors import NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.dossiers.selectors import dossiers_visible_to
 from dvctt.monitoring.indicators import BY_CODE, Indicator
-from dvctt.plans.dashboards import access, explain, selectors
+from dvctt.plans.dashboards import access, explain, selectors, sheets
 from dvctt.plans.dashboards.charts import Point, bar_svg, trend_svg
 from dvctt.plans.dashboards.periods import KINDS, UNITS_MODES, Period, PeriodError, period_parse
 from dvctt.plans.index_config import INDEX_ONLY, index_indicator
@@ -111,6 +111,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _error(request, exc.message, status=400)
     source = selectors.KpiSource()
     data = selectors.dashboard_overview(period=period, source=source)
+    if request.GET.get("xuat") == "xlsx":
+        return sheets.overview_xlsx(data, period)
     cards = []
     for figure in data.figures:
         target = float(figure.target.value) if figure.target else None
@@ -235,6 +237,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return _error(request, _("Cách sắp xếp “%(sort)s” không hợp lệ.") % {"sort": sort}, status=400)
     descending = request.GET.get("chieu", "giam") != "tang"
     data = selectors.dashboard_ranking(period=period, level=level, sort=sort, descending=descending)
+    if request.GET.get("xuat") == "xlsx":
+        return sheets.ranking_xlsx(data, period, selectors.PLAN_INDICATORS)
     unit_base = reverse("dashboards:unit", args=["-"])[:-2]
     base = period.query(cap=level)
     sort_links = {

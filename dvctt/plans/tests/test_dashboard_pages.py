@@ -30,6 +30,7 @@ from dvctt.monitoring.models import DossierFact
 from dvctt.monitoring.rollups import facts_refresh, rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.plans.dashboards import selectors
+from dvctt.plans.dashboards.periods import period_parse
 from dvctt.plans.models import Plan, Target
 
 YEAR_2025 = "?ky=nam&nam=2025"
@@ -490,3 +491,42 @@ def test_explain_pages_walk_the_whole_list_once_in_dossier_order(client, sample,
     # and a page past the end is a Vietnamese 404, not a 500
     response = client.get(url + f"&trang={paginator.num_pages + 1}")
     assert response.status_code == 404
+
+
+# The overview and the ranking export to XLSX with the page's figures, and print on A4 ----------------------------
+
+EXPORT_QUERY = "ky=nua&nam=2025&nua=1"
+
+
+def _xlsx_book(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_overview_xlsx_holds_the_pages_figures(client, sample, monitor):
+    client.force_login(monitor)
+    page = client.get(reverse("dashboards:overview") + "?" + EXPORT_QUERY).content.decode()
+    assert "xuat=xlsx" in page
+    sheet = _xlsx_book(client.get(reverse("dashboards:overview") + "?" + EXPORT_QUERY + "&xuat=xlsx")).active
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    data = selectors.dashboard_overview(period=period_parse({"ky": "nua", "nam": "2025", "nua": "1"}))
+    for figure in data.figures:
+        row = rows[str(figure.indicator.name)]
+        assert (
+            row[1] == pytest.approx(figure.value)
+            and row[2] == figure.numerator
+            and row[3] == figure.denominator
+        )
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"  # A4
+
+
+def test_ranking_xlsx_holds_every_ranked_unit(client, sample, monitor):
+    client.force_login(monitor)
+    sheet = _xlsx_book(client.get(reverse("dashboards:ranking") + "?" + EXPORT_QUERY + "&xuat=xlsx")).active
+    data = selectors.dashboard_ranking(
+        period=period_parse({"ky": "nua", "nam": "2025", "nua": "1"}), level="", sort="diem", descending=True
+    )
+    codes = [row[1] for row in sheet.iter_rows(min_row=6, values_only=True) if row and row[1]]
+    assert codes == [row.unit.code for row in data.rows]
+    assert sheet.page_setup.orientation == "landscape"
