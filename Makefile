@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench messages sample
+.PHONY: demo test venv lint typecheck migrations-check pytest serve seed clean bench messages sample schema
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -77,6 +77,10 @@ sample:
 	rm -rf tests/data/sample
 	cp -r $(SHARED)/data/sample tests/data/sample
 	chmod -R u+w tests/data/sample
+
+## Write the API's OpenAPI schema, as /api/v1/schema/ serves it, to docs/openapi.yaml (a test compares the two)
+schema: venv
+	DVCTT_TESTING=1 $(DVCTT) spectacular --api-version 1 --lang vi --validate --file docs/openapi.yaml
 
 bench: venv
 	$(BIN)/python -m bench

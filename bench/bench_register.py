@@ -1,8 +1,10 @@
-"""Time the tracking register (Sổ theo dõi hồ sơ) for 10,000 dossiers: XLSX and landscape PDF.
+"""Time the tracking register (Sổ theo dõi hồ sơ) for 10,000 dossiers: landscape PDF and XLSX.
 
 Builds a throw-away SQLite database (or uses DATABASE_URL if set to an empty PostgreSQL database), loads ROWS
-dossiers of one unit with a forward event each, then times ``register_xlsx`` and ``register_pdf`` and reports
-the process's peak resident memory after each (XLSX runs first, so its figure is its own).
+dossiers of one unit with a forward event each, then times the PDF as the background task writes it
+(``register_pdf_write`` into a temporary file, ReportLab, a page at a time) and ``register_xlsx``, and reports the
+process's peak resident memory after each (the PDF runs first, so its figure is its own; the loading before it
+is included).
 
 Run: .venv/bin/python bench/bench_register.py [ROWS]
 """
@@ -78,12 +80,20 @@ def load(rows: int):
     return unit, start.date(), (start + timedelta(minutes=50 * rows)).date()
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(label: str, fn):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     result = fn()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{label:<30} {elapsed:8.2f} s   process peak RSS so far {peak:7.0f} MB")
+    load = os.getloadavg()[0]
+    print(
+        f"{label:<30} {elapsed:8.2f} s (CPU {cpu:.2f} s, load {load:.1f})   process peak RSS so far {peak:7.0f} MB"
+    )
     return result
 
 
@@ -93,15 +103,21 @@ def main() -> None:
     t0 = time.perf_counter()
     unit, first, last = load(rows)
     print(f"loaded {rows} dossiers in {time.perf_counter() - t0:.1f} s")
-    from dvctt.dossiers.slips.register import register_open, register_pdf, register_xlsx
+    from dvctt.dossiers.slips.register import register_open, register_xlsx
+    from dvctt.dossiers.slips.register_pdf import register_pdf_write
 
+    told: list[int] = []
+    with tempfile.TemporaryFile() as out:
+        register = register_open(unit=unit, start=first, end=last)
+        timed(
+            f"register_pdf ({rows} rows)",
+            lambda: register_pdf_write(register=register, out=out, progress=told.append),
+        )
+        print(f"  {out.tell() / 1e6:.1f} MB PDF, progress told {len(told)} times")
     with tempfile.TemporaryFile() as out:
         register = register_open(unit=unit, start=first, end=last)
         totals = timed(f"register_xlsx ({rows} rows)", lambda: register_xlsx(register=register, out=out))
         print(f"  {totals.rows} rows, {out.tell() / 1e6:.1f} MB XLSX")
-    register = register_open(unit=unit, start=first, end=last)
-    pdf = timed(f"register_pdf ({rows} rows)", lambda: register_pdf(register=register, max_rows=None))
-    print(f"  {len(pdf) / 1e6:.1f} MB PDF")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,11 @@ then
 Notifications go to the task queue (the database backend, as in production) and are not sent here: the
 numbers are the cost of a submission as the applicant waits for it.
 
-Run: .venv/bin/python bench/bench_submit.py [--postgres] [-n 300]
+The HTTP run also reports the CPU milliseconds a submission costs the gunicorn workers, the database's server
+processes (PostgreSQL) and the clients: unlike the throughput, they do not depend on what else the machine runs.
+
+Run: .venv/bin/python bench/bench_submit.py [--postgres] [-n 300] [--http-only]
+(``BENCH_GUNICORN_ARGS="--threads 2"`` passes more options to gunicorn.)
 """
 
 from __future__ import annotations
@@ -121,6 +125,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+WARM_UP = 20
+
+
+def cpu_seconds(server_pid: int, database_url: str) -> dict[str, float]:
+    """CPU time so far (user + system) of the gunicorn workers, of the database's server processes for the
+    bench database, and of this process (the four clients)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    workers = sum(used(child) for child in psutil.Process(server_pid).children())
+    database = 0.0
+    if database_url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as conn:
+            pids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ]
+        database = sum(used(psutil.Process(pid)) for pid in pids if psutil.pid_exists(pid))
+    return {"workers": workers, "database": database, "clients": time.process_time()}
+
+
 def bench_http(n: int, database_url: str) -> dict:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DVCTT_LOG_LEVEL": "WARNING"}
@@ -130,6 +165,7 @@ def bench_http(n: int, database_url: str) -> dict:
             "dvctt.wsgi",
             "-w",
             "2",
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -171,7 +207,11 @@ def bench_http(n: int, database_url: str) -> dict:
             request = urllib.request.Request(
                 f"{base}/api/v1/dossiers/",
                 data=body,
-                headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": base + "/"},
+                headers={
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": token or "",
+                    "Referer": base + "/",
+                },
             )
             started = time.perf_counter()
             with opener.open(request) as response:
@@ -180,12 +220,21 @@ def bench_http(n: int, database_url: str) -> dict:
             with lock:
                 times.append(time.perf_counter() - started)
 
+        with ThreadPoolExecutor(max_workers=4) as pool:  # warm up: connections, caches, imports
+            list(pool.map(post, range(WARM_UP)))
+        times.clear()
+        cpu_before = cpu_seconds(server.pid, database_url)
         wall = time.perf_counter()
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(post, range(n)))
         wall = time.perf_counter() - wall
+        cpu_after = cpu_seconds(server.pid, database_url)
         result = summary(times)
         result["per_second"] = round(n / wall, 1)  # throughput with 4 concurrent clients
+        # CPU per submission, which the machine's other load does not change (unlike the throughput)
+        result["cpu_ms_per_submission"] = {
+            part: round((cpu_after[part] - cpu_before[part]) / n * 1000, 2) for part in cpu_after
+        }
         return result
     finally:
         server.terminate()
@@ -196,6 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("-n", type=int, default=300)
+    parser.add_argument("--http-only", action="store_true", help="skip the in-process service run")
     args = parser.parse_args()
     database_url = setup_database(args)
     os.environ["DATABASE_URL"] = database_url
@@ -206,7 +256,7 @@ def main() -> None:
 
     django.setup()
     load_fixtures()
-    service = bench_service(args.n)
+    service = None if args.http_only else bench_service(args.n)
     http_result = bench_http(args.n, database_url)
     from dvctt.dossiers.models import Dossier
 

@@ -68,10 +68,13 @@ INSTALLED_APPS = [
     "dvctt.calendar",
     "dvctt.dossiers",
     "dvctt.complaints",
+    "dvctt.guidance",
     "dvctt.monitoring",
     "dvctt.plans",
     "dvctt.reports",
     "dvctt.steering",
+    "dvctt.guides",
+    "dvctt.outreach",
     "dvctt.interchange",
     "dvctt.integrations",
     "dvctt.integrations.national_portal",
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "dvctt.common.collector.FreezeAfterFirstResponseMiddleware",
     # Early: a request id for every log line and answer, and the request metrics (docs/operations.md).
     "dvctt.common.request_id.RequestIdMiddleware",
+    # A database that is down or restarting: 503 with Retry-After, never a bare 500 (docs/operations.md, "Faults").
+    "dvctt.common.db_unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dvctt.common.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,6 +152,9 @@ else:
 
 # The dashboards' figures (and the warmer's): shared by every process in production (docs/configuration.md).
 CACHES = {"default": cache_from_url(os.environ.get("DVCTT_CACHE_URL", ""))}
+# The longest a process trusts its copy of a procedure's terms without reading them again (dvctt/catalog/terms.py);
+# with a shared cache a catalogue change reaches every process at once anyway.
+DVCTT_CATALOGUE_TERMS_SECONDS = float(os.environ.get("DVCTT_CATALOGUE_TERMS_SECONDS", "60"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -241,8 +249,18 @@ DVCTT_ZALO_ACCESS_TOKEN = os.environ.get("DVCTT_ZALO_ACCESS_TOKEN", "")
 DVCTT_ZALO_TEMPLATE_ID = os.environ.get("DVCTT_ZALO_TEMPLATE_ID", "")
 DVCTT_ZALO_TIMEOUT = float(os.environ.get("DVCTT_ZALO_TIMEOUT", "10"))
 DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Pictures of the guides (docs/guides.md): PNG, JPEG or WebP up to this size.
+DVCTT_GUIDE_IMAGE_MAX_BYTES = int(os.environ.get("DVCTT_GUIDE_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+# DejaVu Sans for PDFs laid out by ReportLab (the long tracking register; Debian's fonts-dejavu-core).
+DVCTT_PDF_FONT_DIR = Path(os.environ.get("DVCTT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+# A tracking register PDF longer than this is written by a background task, with progress (docs/slips.md).
+DVCTT_REGISTER_PDF_INLINE_ROWS = int(os.environ.get("DVCTT_REGISTER_PDF_INLINE_ROWS", "500"))
 # Dashboards: figures computed under older data are shown this long (seconds); see docs/dashboards.md.
 DVCTT_DASHBOARD_FRESH_SECONDS = float(os.environ.get("DVCTT_DASHBOARD_FRESH_SECONDS", "30"))
+# Officials guiding relatives (docs/guidance.md): the daily watch flags an official with more guided dossiers in
+# one day than this, or more than the second number of one applicant's dossiers in one day.
+DVCTT_GUIDANCE_DAILY_MAX = int(os.environ.get("DVCTT_GUIDANCE_DAILY_MAX", "50"))
+DVCTT_GUIDANCE_SAME_APPLICANT_MAX = int(os.environ.get("DVCTT_GUIDANCE_SAME_APPLICANT_MAX", "5"))
 # Freeze a web process's long-lived objects after its first response (dvctt/common/collector.py).
 DVCTT_GC_FREEZE = env_bool("DVCTT_GC_FREEZE", True)
 
@@ -284,7 +302,8 @@ DVCTT_TASKS_RQ_ABANDONED_SECONDS = int(os.environ.get("DVCTT_TASKS_RQ_ABANDONED_
 DVCTT_TASKS_RQ_MAINTENANCE_SECONDS = int(os.environ.get("DVCTT_TASKS_RQ_MAINTENANCE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The platform-wide errors (400, 403, 404, 503) and date ranges in every operation (dvctt/common/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "dvctt.common.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
@@ -307,6 +326,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Stable names for choice sets that share a field name (status, channel, level, …) across components.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dvctt.dossiers.states.Status",
+        "DossierChannelEnum": "dvctt.dossiers.states.Channel",
+        "PaymentChannelEnum": "dvctt.dossiers.states.PaymentChannel",
+        "DossierOutcomeEnum": "dvctt.dossiers.models.Outcome",
+        "ApplicantTypeEnum": "dvctt.dossiers.models.ApplicantType",
+        "UnitLevelEnum": "dvctt.agencies.models.UnitLevel",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -426,6 +454,8 @@ DVCTT_SIGNING_ALLOW_UNSIGNED = env_bool("DVCTT_SIGNING_ALLOW_UNSIGNED", True)
 DVCTT_SIGNING_FETCH_REVOCATION = env_bool("DVCTT_SIGNING_FETCH_REVOCATION", False)
 DVCTT_SIGNING_REVOCATION_MODE = os.environ.get("DVCTT_SIGNING_REVOCATION_MODE", "soft-fail")
 DVCTT_SIGNING_KEYS = os.environ.get("DVCTT_SIGNING_KEYS", "")  # JSON text, or a dict in a settings override
+# The dossier API's result files carry their signature verdicts, read from the signing app (a layer above).
+DVCTT_RESULT_SIGNATURES = "dvctt.integrations.signing.selectors.result_signature_facts"
 
 # Security (docs/configuration.md, "Security"): HSTS once cookies are secure (HTTPS only), the Content-Security-
 # Policy (dvctt/common/security_headers.py), bounds on odd input (dvctt/common/request_guard.py), the public
@@ -442,6 +472,8 @@ DVCTT_CSP_RELAXED_PATHS = env_list("DVCTT_CSP_RELAXED_PATHS", "/api/v1/docs/")
 DVCTT_JSON_MAX_DEPTH = int(os.environ.get("DVCTT_JSON_MAX_DEPTH", "32"))
 DVCTT_DATE_MIN_YEAR = int(os.environ.get("DVCTT_DATE_MIN_YEAR", "1900"))
 DVCTT_DATE_MAX_YEAR = int(os.environ.get("DVCTT_DATE_MAX_YEAR", "2100"))
+# Seconds a client is asked to wait (Retry-After) when the database is unreachable (dvctt/common/db_unavailable.py).
+DVCTT_DB_RETRY_AFTER = int(os.environ.get("DVCTT_DB_RETRY_AFTER", "5"))
 DVCTT_TRACK_THROTTLE_LIMIT = int(os.environ.get("DVCTT_TRACK_THROTTLE_LIMIT", "30"))
 DVCTT_TRACK_THROTTLE_WINDOW = int(os.environ.get("DVCTT_TRACK_THROTTLE_WINDOW", "60"))
 # Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For (0: none).

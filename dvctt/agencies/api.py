@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -19,22 +19,7 @@ from rest_framework.views import APIView
 from dvctt.agencies.models import Unit, UnitLevel
 from dvctt.agencies.selectors import unit_detail, units_in_force
 from dvctt.common.errors import NotFoundError
-
-_ERROR = inline_serializer(
-    "UnitError",
-    fields={
-        "error": inline_serializer(
-            "UnitErrorBody",
-            fields={
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(
-                    child=serializers.ListField(child=serializers.CharField()), required=False
-                ),
-            },
-        )
-    },
-)
+from dvctt.common.openapi import ERROR
 
 
 class UnitLinkSerializer(serializers.ModelSerializer):
@@ -100,7 +85,7 @@ def parse_day(value: str | None, *, name: str = "on") -> date:
         OpenApiParameter("on", OpenApiTypes.DATE, description="Day (YYYY-MM-DD); default today."),
         OpenApiParameter("level", OpenApiTypes.STR, enum=UnitLevel.values, description="Only this level."),
     ],
-    responses={200: UnitSerializer(many=True), 400: _ERROR},
+    responses={200: UnitSerializer(many=True), 400: ERROR},
 )
 class UnitListApi(ListAPIView):
     permission_classes = [AllowAny]
@@ -122,7 +107,7 @@ class UnitDetailApi(APIView):
 
     @extend_schema(
         summary="One unit with parent, children, predecessors, successor and heir",
-        responses={200: UnitDetailSerializer, 404: _ERROR},
+        responses={200: UnitDetailSerializer, 404: ERROR},
     )
     def get(self, request: Request, code: str) -> Response:
         detail = unit_detail(code=code)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,20 +17,7 @@ from dvctt.calendar.deadlines import UNITS, format_periods
 from dvctt.calendar.inputs import due_compute, parse_year
 from dvctt.calendar.models import DayKind, DayStatus
 from dvctt.calendar.selectors import calendar_days_for_year, working_calendar
-
-ERROR = inline_serializer(
-    name="CalendarError",
-    fields={
-        "error": inline_serializer(
-            name="CalendarErrorBody",
-            fields={
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
+from dvctt.common.openapi import ERROR
 
 
 class DueSerializer(serializers.Serializer):
@@ -74,13 +61,16 @@ class DueView(APIView):
         parameters=[
             OpenApiParameter(
                 "received",
-                OpenApiTypes.STR,
+                OpenApiTypes.DATETIME,
                 required=True,
                 description="Thời điểm tiếp nhận, ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam (+07:00).",
                 examples=[OpenApiExample("after hours", value="2025-01-24T16:00")],
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.NUMBER, required=True, description="Thời hạn giải quyết, >= 0."
+                "limit",
+                {"type": "number", "minimum": 0},
+                required=True,
+                description="Thời hạn giải quyết, >= 0.",
             ),
             OpenApiParameter("unit", OpenApiTypes.STR, required=True, enum=list(UNITS)),
         ],
@@ -110,7 +100,9 @@ class DaysView(APIView):
     @extend_schema(
         operation_id="calendar_days",
         summary="Ngày nghỉ lễ, nghỉ bù, làm bù của một năm",
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True)],
+        parameters=[
+            OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True)
+        ],
         responses={200: CalendarYearSerializer, 400: ERROR},
     )
     def get(self, request: Request) -> Response:

@@ -7,3 +7,6 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = _("Thủ tục hành chính")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dvctt.catalog import receivers  # noqa: F401 (connects the catalogue's signal receivers)

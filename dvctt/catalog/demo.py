@@ -19,6 +19,7 @@ from django.db import transaction
 from dvctt.agencies.models import Unit
 from dvctt.agencies.selectors import units_in_force
 from dvctt.catalog.models import DossierComponent, FeeLine, Field, Procedure, ProcedureVersion
+from dvctt.catalog.terms import catalogue_terms_stamp_renew
 from dvctt.common.demo import demo_loader
 from dvctt.common.text import fold
 
@@ -64,7 +65,8 @@ _PERSON_FORM: list[dict[str, Any]] = [
         "max_length": 100,
     },
     {"name": "so_dinh_danh", "label": "Số định danh cá nhân", "type": "id_number", "required": True},
-    {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True},
+    # the requester's own birth date: filled (and, for a national identity, locked) from the account
+    {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True, "prefill": "birth_date"},
     {"name": "dien_thoai", "label": "Số điện thoại", "type": "phone", "required": True},
     {"name": "email", "label": "Thư điện tử", "type": "email", "required": False},
 ]
@@ -1071,6 +1073,8 @@ def load(*, stdout: Any, scale: float = 1.0) -> str:
                 fees.append(FeeLine(version=version, position=position, name=fee_name, amount=amount))
         DossierComponent.objects.bulk_create(components, batch_size=2000)
         FeeLine.objects.bulk_create(fees, batch_size=2000)
+        # bulk_create sends no post_save: tell the submissions' copies of the catalogue (catalog/terms.py)
+        catalogue_terms_stamp_renew()
     return (
         f"{len(todo)} thủ tục, {len(versions)} phiên bản, {len(links)} liên kết đơn vị "
         f"({len(REAL)} tên thật, còn lại tên sinh tự động)"

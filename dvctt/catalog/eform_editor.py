@@ -1,7 +1,7 @@
 """The administrator's e-form editor: a widget over the ``eform`` JSON of a procedure version.
 
 The editor (``catalog/js/eform_editor.js``) lists the fields (name, label, type, required, choices, help text,
-maximum length), lets the administrator add, remove and reorder them, shows a preview of the form as the
+maximum length, what the applicant's account fills in), lets the administrator add, remove and reorder them, shows a preview of the form as the
 applicant will see it, and writes the definition back into the field's textarea, which is what is posted.
 Without script the textarea stays usable. The server validates the definition (``eforms``) before saving.
 """
@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dvctt.catalog.eforms import FIELD_TYPES
+from dvctt.catalog.eforms import FIELD_TYPES, PREFILL_NONE, PREFILL_ROLES
 
 #: How each field type is named to administrators.
 TYPE_LABELS = {
@@ -33,6 +33,18 @@ TYPE_LABELS = {
     "id_number": gettext_lazy("Số định danh cá nhân"),
 }
 
+#: What the account fills in, as named to administrators ("" = recognised by the field's name).
+PREFILL_LABELS = {
+    "": gettext_lazy("Tự nhận theo tên trường"),
+    PREFILL_NONE: gettext_lazy("Không điền sẵn"),
+    "full_name": gettext_lazy("Họ và tên người nộp"),
+    "national_id": gettext_lazy("Số định danh cá nhân người nộp"),
+    "phone": gettext_lazy("Số điện thoại người nộp"),
+    "email": gettext_lazy("Thư điện tử người nộp"),
+    "address": gettext_lazy("Nơi thường trú người nộp"),
+    "birth_date": gettext_lazy("Ngày sinh người nộp"),
+}
+
 
 def _texts() -> dict[str, str]:
     """The editor's words, translated here so the script carries none."""
@@ -48,6 +60,7 @@ def _texts() -> dict[str, str]:
         "choices": _("Lựa chọn (mỗi dòng một lựa chọn: giá trị|nhãn)"),
         "help": _("Hướng dẫn nhập"),
         "max_length": _("Độ dài tối đa"),
+        "prefill": _("Điền sẵn từ tài khoản người nộp"),
         "field": _("Trường"),
         "preview": _("Xem trước tờ khai"),
         "empty": _("Biểu mẫu chưa có trường nào."),
@@ -72,5 +85,10 @@ class EFormEditorWidget(forms.Textarea):
         context["editor"] = {
             "types": json.dumps({t: str(TYPE_LABELS.get(t, t)) for t in FIELD_TYPES}, ensure_ascii=False),
             "texts": json.dumps(_texts(), ensure_ascii=False),
+            # A list, not an object: the order is the menu's.
+            "prefills": json.dumps(
+                [[key, str(PREFILL_LABELS[key]), list(PREFILL_ROLES.get(key, ()))] for key in PREFILL_LABELS],
+                ensure_ascii=False,
+            ),
         }
         return context

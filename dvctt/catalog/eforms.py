@@ -10,6 +10,12 @@ A definition is a list of fields::
 
 ``choices`` items are ``[value, label]`` pairs or plain strings (value and label alike).
 
+``prefill`` (optional) names what the applicant's account holds for the field: one of ``PREFILL_ROLES``
+(``full_name``, ``national_id``, ``phone``, ``email``, ``address``, ``birth_date``), or ``none`` for a field that
+must not be filled from the account. Without the key, a few well-known names are recognised
+(:data:`PREFILL_BY_NAME`: ``ho_ten``, ``so_dinh_danh``, ``dien_thoai``, ``email``…); the portal fills these fields
+and locks those the national identity vouches for (docs/portal.md, "Prefill").
+
 ``eform_data_display`` is the one way filled data is shown to officials (the back-office page, slips, exports):
 labels, formatted values, and personal fields (identification and phone numbers) masked unless the reader may
 see them.
@@ -45,7 +51,33 @@ FIELD_TYPES = (
     "id_number",
 )
 _CHOICE_TYPES = {"select", "multiselect"}
-_KNOWN_KEYS = {"name", "label", "type", "required", "choices", "help", "max_length"}
+_KNOWN_KEYS = {"name", "label", "type", "required", "choices", "help", "max_length", "prefill"}
+#: What an account can hold for a field, and the field types each may fill.
+PREFILL_ROLES: dict[str, tuple[str, ...]] = {
+    "full_name": ("text",),
+    "national_id": ("id_number", "text"),
+    "phone": ("phone", "text"),
+    "email": ("email", "text"),
+    "address": ("text", "textarea"),
+    "birth_date": ("date",),
+}
+PREFILL_NONE = "none"
+#: Field names taken to be the applicant's own without a ``prefill`` key. Only names that, in the forms in use,
+#: always mean the applicant (a child's or the other party's fields carry a suffix: ``ho_ten_tre``); a birth date
+#: or an address is filled only when declared, since ``ngay_sinh`` or ``dia_chi`` is often someone else's.
+PREFILL_BY_NAME: dict[str, str] = {
+    "ho_ten": "full_name",
+    "ho_va_ten": "full_name",
+    "ho_ten_nguoi_yeu_cau": "full_name",
+    "ho_ten_nguoi_nop": "full_name",
+    "so_dinh_danh": "national_id",
+    "so_dinh_danh_ca_nhan": "national_id",
+    "so_cccd": "national_id",
+    "dien_thoai": "phone",
+    "so_dien_thoai": "phone",
+    "email": "email",
+    "thu_dien_tu": "email",
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Vietnamese numbers: mobiles 0[35789] + 8 digits, landlines 02 + 9 digits; +84 for 0; separators ignored.
 _PHONE = re.compile(r"^(?:\+84|84|0)(?:[35789]\d{8}|2\d{9})$")
@@ -110,6 +142,18 @@ def eform_definition_validate(definition: Any) -> list[dict[str, Any]]:
             isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1
         ):
             errors.append(_("Trường “%(name)s”: độ dài tối đa phải là số nguyên dương.") % {"name": key})
+        prefill = field.get("prefill")
+        if prefill is not None and prefill != PREFILL_NONE:
+            if prefill not in PREFILL_ROLES:
+                errors.append(
+                    _("Trường “%(name)s”: giá trị điền sẵn “%(prefill)s” không hỗ trợ.")
+                    % {"name": key, "prefill": prefill}
+                )
+            elif field_type in FIELD_TYPES and field_type not in PREFILL_ROLES[prefill]:
+                errors.append(
+                    _("Trường “%(name)s”: kiểu “%(type)s” không điền sẵn được “%(prefill)s”.")
+                    % {"name": key, "type": field_type, "prefill": prefill}
+                )
         unknown = set(field) - _KNOWN_KEYS
         if unknown:
             errors.append(
@@ -122,6 +166,20 @@ def eform_definition_validate(definition: Any) -> list[dict[str, Any]]:
         first = next(iter(problems.values()))[0]
         raise EFormError(_("Biểu mẫu điện tử không hợp lệ: %(first)s") % {"first": first}, fields=problems)
     return definition
+
+
+def eform_field_prefill(field: dict[str, Any]) -> str | None:
+    """The account value that fills ``field`` (a key of PREFILL_ROLES), or None.
+
+    The declared ``prefill`` wins (``none``: never); else a well-known name of a fitting type (PREFILL_BY_NAME).
+    """
+    declared = field.get("prefill")
+    if declared is not None:
+        return declared if declared in PREFILL_ROLES else None
+    role = PREFILL_BY_NAME.get(str(field.get("name") or ""))
+    if role is None or field.get("type", "text") not in PREFILL_ROLES[role]:
+        return None
+    return role
 
 
 def _parse_date(value: Any) -> date | None:

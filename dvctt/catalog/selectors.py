@@ -15,7 +15,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dvctt.catalog.models import Field, ProcedureVersion
+from dvctt.catalog.models import DossierComponent, Field, ProcedureVersion
 from dvctt.common.errors import NotFoundError
 from dvctt.common.text import fold
 
@@ -158,3 +158,17 @@ def procedure_get_for_display(*, code: str, on: date | None = None) -> Procedure
 
 def field_list() -> QuerySet[Field]:
     return Field.objects.order_by("name_folded", "code")
+
+
+def component_template_get(*, code: str, component_id: int) -> DossierComponent:
+    """A published form template (mẫu đơn, tờ khai) of procedure ``code``, for anyone to download; NotFoundError
+    when the component is not the procedure's or has no template."""
+    component = (
+        DossierComponent.objects.select_related("version__procedure")
+        .filter(pk=component_id, version__procedure__code=code)
+        .exclude(template="")
+        .first()
+    )
+    if component is None:
+        raise NotFoundError(_("Không có mẫu đơn, tờ khai này."))
+    return component

@@ -12,18 +12,41 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dvctt.common.errors import DomainError, TooManyRequests
+from dvctt.common.public_url import public_url
 from dvctt.common.request_guard import out_of_range_message
 
 
 class Pagination(PageNumberPagination):
+    """Page links on the platform's public address (``DVCTT_PUBLIC_BASE_URL``): a client paging through the
+    register or the catalogue follows them, so they never name the address this server answers on."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+    invalid_page_message = gettext_lazy("Trang không tồn tại.")  # type: ignore[assignment]  # DRF formats it per request
+
+    def _here(self) -> str:
+        return public_url(self.request.get_full_path())  # type: ignore[union-attr]
+
+    def get_next_link(self) -> str | None:
+        if not self.page.has_next():  # type: ignore[union-attr]
+            return None
+        return replace_query_param(self._here(), self.page_query_param, self.page.next_page_number())  # type: ignore[union-attr]
+
+    def get_previous_link(self) -> str | None:
+        if not self.page.has_previous():  # type: ignore[union-attr]
+            return None
+        number = self.page.previous_page_number()  # type: ignore[union-attr]
+        if number == 1:
+            return remove_query_param(self._here(), self.page_query_param)
+        return replace_query_param(self._here(), self.page_query_param, number)
 
 
 def _fields_from_detail(detail: Any) -> dict[str, list[str]]:

@@ -7,3 +7,6 @@ class CommonConfig(AppConfig):
     label = "common"
     verbose_name = _("Chung")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dvctt.common import checks  # noqa: F401 (registers the configuration checks)

@@ -106,10 +106,16 @@ def _check_basic_auth(request: HttpRequest) -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "basic" or not token:
         return
+    # Read as DRF's BasicAuthentication reads it (characters outside base64 skipped, UTF-8 else Latin-1): a token
+    # this check could not read would still reach django-axes, whose query a NUL breaks on PostgreSQL (a 500).
     try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+        raw = base64.b64decode(token.strip())
     except (binascii.Error, ValueError):
-        return  # DRF answers malformed credentials itself (401)
+        return  # DRF answers malformed credentials itself
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("latin-1")
     username, _sep, password = decoded.partition(":")
     if "\x00" in decoded:
         raise Refused("invalid_credentials", _("Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ."))

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import transaction
 from django_tasks.base import Task, TaskResult
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_rq import RQBackend
 from redis.exceptions import RedisError
 
@@ -30,7 +34,13 @@ def task_enqueue(task: Task[..., T], *args: Any, **kwargs: Any) -> TaskResult[T]
         json.dumps([args, kwargs])
     except (TypeError, ValueError) as exc:
         raise TypeError(f"task {task.module_path}: arguments must be JSON-serialisable ({exc})") from exc
-    if not isinstance(task.get_backend(), RQBackend):
+    backend = task.get_backend()
+    batch = getattr(_batch, "tasks", None)
+    if batch is not None and isinstance(backend, DatabaseBackend):
+        backend.validate_task(task)
+        batch.append((backend, task, args, kwargs))
+        return None
+    if not isinstance(backend, RQBackend):
         return task.enqueue(*args, **kwargs)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _enqueue_or_spool(task, args, kwargs), robust=True)
@@ -51,3 +61,48 @@ def _enqueue_or_spool(
             "task %s not queued (Redis: %s): kept as spooled task %s", task.module_path, exc, row.pk
         )
         return None
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def tasks_batched() -> Iterator[None]:
+    """Queue the database backend's tasks of the block in one INSERT at its end (one statement, one commit when
+    the block runs outside a transaction, as after a dossier's commit). Other backends queue as usual."""
+    if getattr(_batch, "tasks", None) is not None:  # nested: the outer block writes them
+        yield
+        return
+    _batch.tasks = []
+    try:
+        yield
+        pending = _batch.tasks
+    finally:
+        _batch.tasks = None
+    if pending:
+        _insert_batch(pending)
+
+
+def _insert_batch(
+    pending: list[tuple[DatabaseBackend, Task[..., Any], tuple[Any, ...], dict[str, Any]]],
+) -> None:
+    """What ``DatabaseBackend.enqueue`` writes and signals for each task, with one ``bulk_create``."""
+    from django_tasks_db.compat import normalize_json, task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows: list[DBTaskResult] = [
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            # what the backend's pre_save receiver (which bulk_create does not send) puts for "no delay"
+            run_after=task.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for backend, task, args, kwargs in pending
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for (backend, _task, _args, _kwargs), row in zip(pending, rows, strict=True):
+        task_enqueued.send(type(backend), task_result=row.task_result)

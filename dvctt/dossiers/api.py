@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +26,7 @@ from dvctt.common.masking import mask_id
 from dvctt.common.text import FREE_TEXT_MAX_CHARS
 from dvctt.common.throttle import tracking_throttle
 from dvctt.dossiers import services
-from dvctt.dossiers.models import Dossier, ReturnMethod
+from dvctt.dossiers.models import Dossier, DossierFile, ReturnMethod
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public, dossiers_visible_to
 from dvctt.dossiers.services.core import actor_may
 from dvctt.dossiers.states import MOVES, Channel, PaymentChannel, Status, moves_from
@@ -37,7 +41,96 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class SignatureSerializer(serializers.Serializer):
+    """The verdict of the result's digital signature (docs/signing.md), as the officers' page shows it."""
+
+    signed = serializers.BooleanField(
+        allow_null=True, help_text="có chữ ký số (null: không kiểm tra được, verdict = error)"
+    )
+    verdict = serializers.ChoiceField(
+        choices=["valid", "signed_untrusted", "signed_invalid", "unsigned", "error"],
+        help_text="kết luận kiểm tra chữ ký số",
+    )
+    verdict_label = serializers.CharField(help_text="kết luận bằng lời (tiếng Việt)")
+    problem = serializers.CharField(
+        help_text="mã vấn đề đầu tiên (untrusted_root, expired, modified...); rỗng nếu không"
+    )
+    detail = serializers.CharField(help_text="chi tiết vấn đề")
+    signer = serializers.CharField(help_text="người ký (CN của chứng thư; chữ ký mới nhất)")
+    signer_serial = serializers.CharField(help_text="số hiệu chứng thư người ký")
+    signed_at = serializers.DateTimeField(
+        allow_null=True, help_text="thời điểm ký (dấu thời gian tin cậy nếu có, nếu không: giờ máy người ký)"
+    )
+    timestamped = serializers.BooleanField(help_text="thời điểm ký lấy từ dấu thời gian tin cậy")
+    signatures = serializers.IntegerField(help_text="số chữ ký trên tệp")
+    checked_at = serializers.DateTimeField(help_text="lúc kiểm tra")
+    trust_revision = serializers.CharField(help_text="phiên bản danh sách chứng thư gốc tin cậy đã dùng")
+
+
+class ResultFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="tên kết quả")
+    electronic = serializers.BooleanField(help_text="kết quả điện tử")
+    stored = serializers.BooleanField(help_text="tệp được lưu trên nền tảng (có thể kiểm tra chữ ký)")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    signature = SignatureSerializer(
+        allow_null=True,
+        help_text="kết quả kiểm tra chữ ký số; null: chưa kiểm tra, tệp đã đổi sau lần kiểm tra, hoặc không lưu tệp",
+    )
+
+
+def result_files(dossier: Dossier) -> list[dict[str, Any]]:
+    """The dossier's results with their signature verdicts. The verdicts come from the signing app (a layer
+    above) through the ``DVCTT_RESULT_SIGNATURES`` hook: a dotted path to ``f(files) -> {file id: dict}``."""
+    known = getattr(dossier, "_prefetched_objects_cache", {}).get("files")
+    if (
+        known is not None
+    ):  # a dossier just written, its files in hand (dossiers.services.core.relations_known)
+        files = sorted((f for f in known if f.kind == DossierFile.Kind.RESULT), key=lambda f: f.pk)
+    else:
+        files = list(dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("id"))
+    hook = getattr(settings, "DVCTT_RESULT_SIGNATURES", "")
+    verdicts: dict[int, dict[str, Any]] = import_string(hook)(files) if hook and files else {}
+    return [
+        {
+            "id": f.pk,
+            "name": f.name,
+            "electronic": f.electronic,
+            "stored": bool(f.file),
+            "content_type": f.content_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "uploaded_at": f.uploaded_at,
+            "signature": verdicts.get(f.pk),
+        }
+        for f in files
+    ]
+
+
+class _FieldsBuiltOnce(serializers.ModelSerializer):
+    """A model serializer that reads its model's fields once per class, not once per use: building them (the
+    model's field options, validators) was a third of a submission's CPU time. Each use gets its own fields, made
+    again from the arguments they were first made with (as DRF's own copy does, without deep-copying the
+    arguments: labels, choices and validators are never changed by a field); nested serializers are deep-copied."""
+
+    _built: dict[type, dict[str, serializers.Field]] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        built = self._built.get(type(self))
+        if built is None:
+            built = self._built[type(self)] = super().get_fields()
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else type(field)(*field._args, **field._kwargs)  # type: ignore[attr-defined]
+            for name, field in built.items()
+        }
+
+
+class DossierSerializer(_FieldsBuiltOnce):
     procedure_code = serializers.CharField(source="procedure.code")
     unit_code = serializers.CharField(source="unit.code")
     status_label = serializers.CharField()
@@ -87,9 +180,15 @@ class DossierDetailSerializer(DossierSerializer):
     form_data = serializers.SerializerMethodField()
     fees = serializers.JSONField()
     allowed_actions = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions"]
+        fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions", "results"]
+
+    @extend_schema_field(ResultFileSerializer(many=True))
+    def get_results(self, obj: Dossier) -> list[dict[str, Any]]:
+        """The results (electronic or paper), each with the verdict on its digital signature."""
+        return list(ResultFileSerializer(result_files(obj), many=True).data)
 
     def get_form_data(self, obj: Dossier) -> dict[str, Any]:
         """The e-form as stored, its personal fields masked by the rule of the applicant's id number."""
@@ -114,10 +213,11 @@ class PublicTrackSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     status_label = serializers.CharField()
     submitted_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
-    returned_at = serializers.DateTimeField()
+    # Empty until the dossier reaches the step (received, appointed, ended, returned).
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
 
 
 class _SubmitInput(serializers.Serializer):
@@ -136,10 +236,14 @@ class _SubmitInput(serializers.Serializer):
 
 class DossierList(APIView):
     permission_classes = [IsAuthenticated]
+    # Paged by hand in get(); named here so that the schema documents the pages (page, page_size, count, …).
+    pagination_class = Pagination
+    # A submission is JSON: its e-form (form_data) is an object, which a form encoding cannot carry.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", int, description="mã trạng thái 1–10"),
+            OpenApiParameter("status", int, enum=Status.values, description="mã trạng thái 1–10"),
             OpenApiParameter("code", str, description="mã hồ sơ (chính xác)"),
         ],
         responses=DossierSerializer(many=True),
@@ -153,7 +257,7 @@ class DossierList(APIView):
             qs = qs.filter(status=int(status_param))
         if code := request.query_params.get("code"):
             qs = qs.filter(code=code.strip())
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs.order_by("-id"), request, view=self)
         return paginator.get_paginated_response(
             DossierSerializer(page, many=True, context={"request": request}).data
@@ -184,9 +288,11 @@ class DossierList(APIView):
         user: User = request.user  # type: ignore[assignment]
         if v["receive"]:
             dossier = services.dossier_intake(actor=user, submission=submission)
+            dossier = dossier_get_for_user(user=user, code=dossier.code)
         else:
+            # The dossier the service just wrote for this user (or, on a retry with the same client key, theirs):
+            # answered as it is, its procedure, units and first event already in hand, with no second read.
             dossier = services.dossier_submit(actor=user, submission=submission)
-        dossier = dossier_get_for_user(user=user, code=dossier.code)
         return Response(DossierDetailSerializer(dossier, context={"request": request}).data, status=201)
 
 
@@ -346,7 +452,13 @@ class DossierAction(APIView):
 
     @extend_schema(
         request=_ActionInput,
-        responses={200: DossierDetailSerializer},
+        responses={
+            200: DossierDetailSerializer,
+            409: OpenApiResponse(
+                description="thao tác không hợp lệ ở trạng thái hiện tại, hoặc hồ sơ vừa được người khác "
+                "thay đổi (expected_version)"
+            ),
+        },
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
     )
     def post(self, request: Request, code: str, action: str) -> Response:

@@ -371,12 +371,45 @@ class DossierFile(models.Model):
     electronic = models.BooleanField(default=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     extra = models.JSONField(default=dict, blank=True)
+    # A paper of the applicant's own store ("Giấy tờ của tôi", services/papers.py) attached again: this row shares
+    # the original's stored bytes (same storage name, same checksum; nothing is copied, nothing ever deletes a
+    # dossier's file) and points to the original, never to another reuse. Exported as DuocTaiSuDung = 1.
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("dùng lại giấy tờ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reuses",
+    )
 
     class Meta:
         ordering = ["dossier_id", "kind", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def file_name(self) -> str:
+        """The stored file's own name (without its folder), as downloaded."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+
+class HiddenPaper(models.Model):
+    """A paper the applicant hid from "Giấy tờ của tôi" (and from the picker when applying). Only the
+    applicant's view changes: the dossier's file stays as it is."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.ForeignKey(DossierFile, on_delete=models.CASCADE, related_name="+")
+    hidden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ đã ẩn")
+        verbose_name_plural = _("giấy tờ đã ẩn")
+        constraints = [models.UniqueConstraint(fields=["user", "file"], name="hidden_paper_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.file_id}"
 
 
 class Notification(models.Model):
@@ -539,6 +572,50 @@ class SlipForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or '—'} {self.title}"
+
+
+class RegisterExport(models.Model):
+    """A long tracking register being written to storage as PDF by a background task, for the one who asked.
+
+    ``rows_done`` / ``rows_total`` is the progress the status page polls; the file is served only to
+    ``requested_by``, and only while the unit is still in their scope (docs/slips.md, "Long registers").
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ lập")
+        RUNNING = "running", _("Đang lập")
+        DONE = "done", _("Đã lập xong")
+        FAILED = "failed", _("Không lập được")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "agencies.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    language = models.CharField(max_length=10, default="vi")
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("số dòng đã lập"), default=0)
+    file = models.FileField(upload_to="registers/%Y/%m/", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("lúc yêu cầu"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản in sổ theo dõi hồ sơ")
+        verbose_name_plural = _("bản in sổ theo dõi hồ sơ")
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="register_export_period_ordered"),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="register_export_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} ({self.state})"
 
 
 from dvctt.dossiers.notifications.models import NotificationTemplate  # noqa: E402,F401  (templates as data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from dvctt.common.errors import DomainError
 from dvctt.dossiers.models import DossierSequence
@@ -29,19 +29,27 @@ def dossier_code_format(*, unit_code: str, day: date, number: int) -> str:
 
 
 def dossier_code_next(*, unit_code: str, day: date) -> str:
-    """Take the next code. Precondition: inside ``transaction.atomic()`` (the lock lasts until commit)."""
-    if not transaction.get_connection().in_atomic_block:
+    """Take the next code. Precondition: inside ``transaction.atomic()`` (the lock lasts until commit).
+
+    One statement: an upsert of the (unit, day) counter that returns the new number. Its row lock (a new row's or
+    the updated one's) holds until the caller commits, so concurrent submissions queue on it; a full day
+    updates nothing (the ``WHERE``) and is refused without touching the counter."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("dossier_code_next must run inside a transaction")
-    counter = DossierSequence.objects.select_for_update().filter(unit_code=unit_code, day=day).first()
-    if counter is None:
-        try:
-            # A savepoint: if another transaction created the counter meanwhile, ours fails alone.
-            with transaction.atomic():
-                counter = DossierSequence.objects.create(unit_code=unit_code, day=day, last=0)
-        except IntegrityError:
-            counter = DossierSequence.objects.select_for_update().get(unit_code=unit_code, day=day)
-    if counter.last >= MAX_PER_DAY:
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    # the table's name is the model's; the values are parameters
+    upsert = (
+        f"INSERT INTO {table} (unit_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (unit_code, day) DO UPDATE SET last = {table}.last + 1 WHERE {table}.last < %s "
+        "RETURNING last"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            upsert,
+            [unit_code, connection.ops.adapt_datefield_value(day), MAX_PER_DAY],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise DomainError(f"Đơn vị {unit_code} đã dùng hết {MAX_PER_DAY} số hồ sơ trong ngày {day:%d/%m/%Y}.")
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return dossier_code_format(unit_code=unit_code, day=day, number=counter.last)
+    return dossier_code_format(unit_code=unit_code, day=day, number=row[0])

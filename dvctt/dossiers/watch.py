@@ -18,10 +18,12 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvctt.common.errors import DomainError
+from dvctt.common.public_url import public_url
 from dvctt.common.tasks import task_enqueue
 from dvctt.dossiers.models import Dossier, Notification, SupplementRequest
 from dvctt.dossiers.states import RUNNING_STATUSES, Status
@@ -47,8 +49,10 @@ def _remind_unit(dossier: Dossier, text: str) -> None:
     recipient = dossier.unit.email
     if not recipient:
         return
+    # The officers open the dossier from the mail: the link is on the public address, like every other.
+    body = f"{text}\n\n{public_url(reverse('backoffice:dossier', args=[dossier.code]))}"
     try:
-        send_mail(f"[{dossier.code}] {text}", text, settings.DEFAULT_FROM_EMAIL, [recipient])
+        send_mail(f"[{dossier.code}] {text}", body, settings.DEFAULT_FROM_EMAIL, [recipient])
     except Exception:  # a reminder that fails is logged; the flag is still set so the list shows it
         logger.exception("reminder for %s failed", dossier.code)
 

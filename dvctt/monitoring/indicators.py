@@ -19,6 +19,9 @@ CURRENT_VERSION = "2025.1"
 
 PLAN = "plan"
 NATIONAL_INDEX = "national_index"
+#: Figures the platform adds beside the plan's, outside spec/indicators.md: never in the KPI Output object
+#: (``CODES``), so the spec's expected results do not move; shown on the dashboards with a target.
+PLATFORM = "platform"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,33 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
-BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
+#: Platform indicators (group PLATFORM): computed by their own modules, not by the reference engine.
+PLATFORM_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        code="official_guidance_rate",
+        group=PLATFORM,
+        name=_("Tỷ lệ cán bộ hướng dẫn người thân sử dụng DVCTT"),
+        formula=_(
+            "Cán bộ đương chức ngày cuối kỳ đã hướng dẫn hồ sơ trực tuyến của người khác nộp trong kỳ / "
+            "cán bộ đương chức ngày cuối kỳ"
+        ),
+        numerator=_(
+            "Cán bộ đương chức ngày cuối kỳ được công dân đồng ý ghi nhận là người hướng dẫn của ít nhất một hồ "
+            "sơ trực tuyến có ngày nộp trong kỳ, chủ hồ sơ không phải chính cán bộ đó"
+        ),
+        denominator=_(
+            "Cán bộ đương chức ngày cuối kỳ (tính cả hai ngày hiệu lực), mỗi người một lần mỗi đơn vị"
+        ),
+        # Plan 165: "100% of officials use online services and show their relatives how"
+        plan_target=Decimal(1),
+    ),
+)
+
+#: Every indicator the platform shows, spec and platform, by code (plans' targets and the dashboards).
+BY_CODE: dict[str, Indicator] = {
+    indicator.code: indicator for indicator in (*INDICATORS, *PLATFORM_INDICATORS)
+}
+#: The spec's indicators only: the keys of the KPI Output object.
 CODES: tuple[str, ...] = tuple(indicator.code for indicator in INDICATORS)
 
 

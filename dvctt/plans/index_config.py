@@ -117,7 +117,8 @@ INDEX_ONLY: dict[str, Indicator] = {
             name=_("Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa"),
             formula=_("Hồ sơ có thành phần lấy từ kho dữ liệu số hóa / hồ sơ tiếp nhận trong kỳ"),
             numerator=_(
-                "Hồ sơ tiếp nhận trong kỳ có ít nhất một giấy tờ được lấy lại từ kho (DuocLayTuKhoDMQG)"
+                "Hồ sơ tiếp nhận trong kỳ có ít nhất một giấy tờ được lấy lại từ kho (DuocLayTuKhoDMQG) hoặc "
+                "dùng lại từ “Giấy tờ của tôi” (DuocTaiSuDung)"
             ),
             denominator=_("Hồ sơ tiếp nhận trong kỳ"),
             version=FULL_VERSION,

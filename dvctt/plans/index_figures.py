@@ -15,7 +15,8 @@ Definitions (formula texts in index_config.INDEX_ONLY):
   (docs/payments.md): a fee procedure offered online is one whose fees can be paid online.
 - ``online_submission_rate`` (3.3): R online, except those whose procedure's result is a paper-type document and
   that have no electronic result / R (domain.md §7, 3.3).
-- ``data_reuse_rate`` (4.3): R with at least one component taken from the repository (``DuocLayTuKhoDMQG``) / R.
+- ``data_reuse_rate`` (4.3): R with at least one component taken from the repository (``DuocLayTuKhoDMQG``) or
+  reused from the applicant's stored papers ("Giấy tờ của tôi", ``DuocTaiSuDung``) / R.
 - ``complaint_on_time_rate`` (5.2): PAKN to answer = received before the period end and not answered before its
   start; late = answered in the period after its due time, or still unanswered at the period end with a due
   time before it; numerator = to answer − late. A PAKN without a due time (filed before handling existed) is
@@ -85,7 +86,11 @@ def _received(f: date, t: date) -> Q:
 
 
 def _reused() -> Exists:
-    return Exists(DossierFile.objects.filter(dossier_id=OuterRef("dossier_id"), reused_from_repository=True))
+    return Exists(
+        DossierFile.objects.filter(dossier_id=OuterRef("dossier_id")).filter(
+            Q(reused_from_repository=True) | Q(reused_from__isnull=False)
+        )
+    )
 
 
 def dossier_q(code: str, numerator: bool, f: date, t: date) -> Q:

@@ -14,9 +14,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dvctt.monitoring.indicators import INDICATORS
+from dvctt.monitoring.indicators import INDICATORS, PLATFORM_INDICATORS
 
 INDICATOR_CHOICES = [(indicator.code, indicator.name) for indicator in INDICATORS]
+#: A target may also be set for a platform indicator (monitoring.indicators.PLATFORM_INDICATORS).
+TARGET_CHOICES = INDICATOR_CHOICES + [(indicator.code, indicator.name) for indicator in PLATFORM_INDICATORS]
 FRACTION_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
 
 
@@ -57,7 +59,7 @@ class Target(models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
     )
-    indicator = models.CharField(_("chỉ tiêu"), max_length=64, choices=INDICATOR_CHOICES)
+    indicator = models.CharField(_("chỉ tiêu"), max_length=64, choices=TARGET_CHOICES)
     year = models.PositiveSmallIntegerField(_("năm"))
     unit = models.ForeignKey(
         "agencies.Unit",

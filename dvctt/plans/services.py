@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dvctt.agencies.models import Unit
 from dvctt.common.errors import ConflictError, DomainError
-from dvctt.monitoring.indicators import BY_CODE
+from dvctt.monitoring.indicators import BY_CODE, PLATFORM
 from dvctt.plans.index_config import GROUP_POINTS, default_index_config
 from dvctt.plans.models import IndexConfig, IndexItem, ParCriterion, ParRule, Plan, Target, TargetKind
 from dvctt.plans.sheets import SheetError, UnitInfo, parse_targets_sheet
@@ -37,8 +37,9 @@ class SheetRejected(DomainError):
         )
 
 
-def check_indicator(code: str) -> str:
-    if code not in BY_CODE:
+def check_indicator(code: str, *, target: bool = False) -> str:
+    """A known indicator code; a platform indicator (monitoring.indicators.PLATFORM) only for a ``target``."""
+    if code not in BY_CODE or (not target and BY_CODE[code].group == PLATFORM):
         raise DomainError(
             _("Không có chỉ tiêu mã “%(code)s”.") % {"code": code}, fields={"indicator": ["unknown"]}
         )
@@ -129,7 +130,7 @@ def target_set(
     kind: str = TargetKind.AT_LEAST,
 ) -> Target:
     """Create or change one target (the province's when ``unit`` is None)."""
-    check_indicator(indicator)
+    check_indicator(indicator, target=True)
     check_year_in_plan(plan, year)
     if unit is not None:
         _check_unit_year(unit, year)
@@ -157,7 +158,7 @@ def targets_save_year(
     cleaned: dict[tuple[str | None, str], Decimal | None] = {}
     for (code, indicator), value in values.items():
         try:
-            check_indicator(indicator)
+            check_indicator(indicator, target=True)
             if code is not None:
                 if code not in units:
                     raise DomainError(_("Không có đơn vị mã “%(code)s”.") % {"code": code})

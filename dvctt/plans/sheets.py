@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from dvctt.common.spreadsheets import safe_row
 from dvctt.common.text import fold
-from dvctt.monitoring.indicators import INDICATORS, PLAN, Indicator
+from dvctt.monitoring.indicators import INDICATORS, PLAN, PLATFORM_INDICATORS, Indicator
 
 PROVINCE_CODE = "TINH"
 HEADER_SCAN_ROWS = 15
@@ -76,7 +76,7 @@ def _norm(text: Any) -> str:
 
 def indicator_by_header() -> dict[str, str]:
     table: dict[str, str] = {}
-    for indicator in INDICATORS:
+    for indicator in (*INDICATORS, *PLATFORM_INDICATORS):
         table[_norm(indicator.code)] = indicator.code
         table[_norm(indicator.name)] = indicator.code
     return table
@@ -214,7 +214,9 @@ def parse_targets_sheet(
 
 
 def plan_indicators() -> list[Indicator]:
-    return [indicator for indicator in INDICATORS if indicator.group == PLAN]
+    """The columns of the targets grid and sheet: the plan's indicators, then the platform's (which have targets
+    too: monitoring.indicators.PLATFORM_INDICATORS)."""
+    return [indicator for indicator in INDICATORS if indicator.group == PLAN] + list(PLATFORM_INDICATORS)
 
 
 def template_workbook(

@@ -19,6 +19,8 @@ class EField:
     choices: list[tuple[str, str]] = field(default_factory=list)
     value: Any = ""
     errors: list[str] = field(default_factory=list)
+    # Filled by the national identity: shown read-only (the server keeps the identity's value anyway).
+    verified: bool = False
 
     @property
     def input_id(self) -> str:
@@ -41,8 +43,13 @@ def _choices(raw: list[Any]) -> list[tuple[str, str]]:
 
 
 def eform_fields(
-    definition: list[dict[str, Any]], data: dict[str, Any], errors: dict[str, list[str]] | None = None
+    definition: list[dict[str, Any]],
+    data: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+    *,
+    verified: frozenset[str] | set[str] = frozenset(),
 ) -> list[EField]:
+    """The fields to render, with ``data``'s values; names in ``verified`` are rendered read-only."""
     errors = errors or {}
     return [
         EField(
@@ -55,6 +62,7 @@ def eform_fields(
             choices=_choices(spec.get("choices") or []),
             value=data.get(spec["name"], [] if spec.get("type") == "multiselect" else ""),
             errors=errors.get(spec["name"], []),
+            verified=spec["name"] in verified,
         )
         for spec in definition or []
     ]

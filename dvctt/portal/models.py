@@ -65,7 +65,17 @@ class DraftFile(models.Model):
     draft = models.ForeignKey(ApplicationDraft, on_delete=models.CASCADE, related_name="files")
     component_position = models.PositiveSmallIntegerField(_("thành phần"))
     component_name = models.CharField(_("tên giấy tờ"), max_length=500)
-    file = models.FileField(upload_to=draft_file_upload_to, max_length=255)
+    # Empty for a paper chosen from "Giấy tờ của tôi": then ``source`` holds it (its bytes are the dossier's, so
+    # the draft never deletes them) and the submitted dossier references the same bytes.
+    file = models.FileField(upload_to=draft_file_upload_to, max_length=255, blank=True)
+    source = models.ForeignKey(
+        "dossiers.DossierFile",
+        verbose_name=_("giấy tờ dùng lại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -22,6 +22,7 @@ from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import ApplicantType, Dossier
 from dvctt.dossiers.states import Channel
 from dvctt.portal.models import ApplicationDraft, DraftFile
+from dvctt.portal.prefill import account_facts, eform_enforced, eform_prefilled
 from dvctt.portal.selectors import draft_get_for_user, draft_version
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def draft_open(*, actor: User, procedure_code: str) -> ApplicationDraft:
                 "procedure_name": version.name,
                 "unit_code": units[0].code if len(units) == 1 else "",
                 "applicant_data": applicant_data_from_account(actor),
+                "form_data": eform_prefilled(version.eform, {}, account_facts(actor)),
             },
         )
     return draft
@@ -73,10 +75,12 @@ def draft_open(*, actor: User, procedure_code: str) -> ApplicationDraft:
 def draft_save_details(
     *, actor: User, draft_id: int, applicant_data: dict[str, str], form_data: dict[str, Any], unit_code: str
 ) -> ApplicationDraft:
-    """Keep what the applicant typed, valid or not (validation is :func:`draft_details_errors`)."""
+    """Keep what the applicant typed, valid or not (validation is :func:`draft_details_errors`); the e-form's
+    verified fields are overwritten with the national identity's values (``prefill.eform_enforced``)."""
     draft = draft_get_for_user(user=actor, draft_id=draft_id, open_only=True)
+    version = draft_version(procedure_code=draft.procedure_code)
     draft.applicant_data = {name: str(applicant_data.get(name, "")).strip() for name in APPLICANT_FIELDS}
-    draft.form_data = form_data
+    draft.form_data = eform_enforced(version.eform, form_data, account_facts(actor))
     draft.unit_code = unit_code.strip()
     draft.save(update_fields=["applicant_data", "form_data", "unit_code", "updated_at"])
     return draft
@@ -155,6 +159,39 @@ def draft_add_file(*, actor: User, draft_id: int, component_position: int, uploa
     return stored
 
 
+def draft_add_paper(*, actor: User, draft_id: int, component_position: int, paper_id: int) -> DraftFile:
+    """Attach one of the actor's stored papers ("Giấy tờ của tôi") to a component instead of an upload.
+
+    The draft keeps a reference, not bytes; the dossier will share the paper's stored bytes. Another person's
+    paper, a hidden one or an unknown id is refused (NotFoundError) and nothing is written. Choosing the same
+    paper twice for a component keeps one.
+    """
+    from dvctt.dossiers.selectors_papers import paper_get_for_user
+
+    draft = draft_get_for_user(user=actor, draft_id=draft_id, open_only=True)
+    version = draft_version(procedure_code=draft.procedure_code)
+    component = next((c for c in version.components.all() if c.position == component_position), None)
+    if component is None:
+        raise DomainError(_("Thành phần hồ sơ không hợp lệ."), code="invalid", fields={"component": []})
+    paper = paper_get_for_user(user=actor, paper_id=paper_id)
+    existing = draft.files.filter(component_position=component.position, source=paper).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        stored = DraftFile.objects.create(
+            draft=draft,
+            component_position=component.position,
+            component_name=component.name,
+            source=paper,
+            name=paper.file_name,
+            content_type=paper.content_type,
+            size=paper.size,
+            sha256=paper.sha256,
+        )
+        ApplicationDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    return stored
+
+
 def _delete_stored_after_commit(files: list[DraftFile]) -> None:
     """Remove the files from storage once the rows are gone for good (never for a rolled-back delete)."""
     for stored in files:
@@ -198,8 +235,17 @@ def draft_submit(*, actor: User, draft_id: int) -> Dossier:
         )
     data = draft.applicant_data
     files = list(draft.files.all())
+    version = draft_version(procedure_code=draft.procedure_code)
+    form_data = eform_enforced(version.eform, draft.form_data, account_facts(actor))
+    reused = [
+        dossier_services.ComponentReuse(name=stored.component_name, paper_id=stored.source_id)
+        for stored in files
+        if stored.source_id is not None
+    ]
     uploads = []
     for stored in files:
+        if stored.source_id is not None:
+            continue
         handle = stored.file.open("rb")
         uploads.append(
             dossier_services.ComponentUpload(
@@ -232,8 +278,9 @@ def draft_submit(*, actor: User, draft_id: int) -> Dossier:
                         email=data.get("email", ""),
                         address=data.get("address", ""),
                     ),
-                    form_data=draft.form_data,
+                    form_data=form_data,
                     components=uploads,
+                    reused=reused,
                     client_key=draft.client_key,
                 ),
             )

@@ -99,6 +99,8 @@ class Brief:
     escalated_count: int
     computed_at: Any = None
     notes: list[str] = field(default_factory=list)
+    #: Communication activities of the period and the one before (outreach.selectors.outreach_brief).
+    outreach: Any = None
 
     @property
     def title(self) -> str:
@@ -116,6 +118,7 @@ def _lines(ranking: Any) -> dict[str, UnitLine]:
 
 def brief_compute(*, period_text: str, today: date) -> Brief:
     """Everything the brief shows. Raises PeriodError for a bad or future period."""
+    from dvctt.outreach.selectors import outreach_brief
     from dvctt.plans.dashboards.selectors import KpiSource, dashboard_overview, dashboard_ranking
     from dvctt.steering.selectors import difficulties_open, difficulty_age_days, tasks_overdue
 
@@ -160,6 +163,7 @@ def brief_compute(*, period_text: str, today: date) -> Brief:
         difficulties_count=open_items.count(),
         escalated_count=open_items.filter(state="escalated_ppc").count(),
         computed_at=overview.computed_at,
+        outreach=outreach_brief(period=period, previous=previous),
     )
 
 

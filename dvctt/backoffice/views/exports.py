@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +23,22 @@ from dvctt.accounts.models import User
 from dvctt.accounts.scopes import user_can_see_personal_ids
 from dvctt.backoffice.forms import PeriodForm
 from dvctt.backoffice.views.access import breadcrumbs, official_required
+from dvctt.common.errors import AccessDenied, DomainError, NotFoundError
 from dvctt.common.masking import mask_id
 from dvctt.common.spreadsheets import safe_row
 from dvctt.dossiers import selectors_inbox as inbox
+from dvctt.dossiers.models import RegisterExport
+from dvctt.dossiers.slips.register import (
+    register_count,
+    register_open,
+    register_pdf,
+    register_pdf_inline_limit,
+)
+from dvctt.dossiers.slips.register_exports import (
+    register_export_get_for_user,
+    register_export_start,
+    register_exports_for_user,
+)
 from dvctt.dossiers.states import Channel, Status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,6 +134,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "register_url": register_url,
+            "register_exports": register_exports_for_user(user=user, limit=5),
             "period_query": request.GET.urlencode() if request.GET and form.is_valid() else "",
             "default_from": today.replace(day=1),
             "default_to": today,
@@ -157,4 +172,61 @@ def export_received(request: HttpRequest) -> HttpResponseBase:
         sheet_name=_("Hồ sơ tiếp nhận"),
         rows=inbox.export_received_rows(user=user, start=start, end=end),
         filename=f"ho-so-tiep-nhan-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+    )
+
+
+@official_required
+def register_pdf_start(request: HttpRequest) -> HttpResponseBase:
+    """POST: the own unit's register as PDF: at once when short, else queued and the status page shown."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PeriodForm(request.POST)
+    if request.method != "POST" or user.unit is None:
+        return redirect("backoffice:exports")
+    register = None
+    if form.is_valid():
+        start: date = form.cleaned_data["tu_ngay"]
+        end: date = form.cleaned_data["den_ngay"]
+        try:
+            register = register_open(unit=user.unit, start=start, end=end)
+        except DomainError as error:
+            form.add_error(None, error.message)
+    if register is None:
+        context = {
+            "form": form,
+            "register_exports": register_exports_for_user(user=user, limit=5),
+            "breadcrumbs": breadcrumbs((_("Sổ và danh sách"), None)),
+        }
+        return render(request, "backoffice/exports.html", context, status=400)
+    if register_count(register=register) <= register_pdf_inline_limit():
+        response = HttpResponse(
+            register_pdf(register=register, max_rows=None), content_type="application/pdf"
+        )
+        filename = f"so-theo-doi-{user.unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    export = register_export_start(user=user, unit=user.unit, start=start, end=end)
+    return redirect("backoffice:register_export", export_id=export.pk)
+
+
+@official_required
+def register_export_page(request: HttpRequest, export_id: int) -> HttpResponse:
+    """Progress of a long register's PDF; reloads itself (no script: the CSP allows none inline) until done."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        export = register_export_get_for_user(user=user, export_id=export_id)
+    except NotFoundError as error:
+        raise Http404(error.message) from None
+    except AccessDenied as error:
+        raise PermissionDenied(error.message) from None
+    running = export.state in (RegisterExport.State.QUEUED, RegisterExport.State.RUNNING)
+    return render(
+        request,
+        "backoffice/register_export.html",
+        {
+            "export": export,
+            "running": running,
+            "breadcrumbs": breadcrumbs(
+                (_("Sổ và danh sách"), reverse("backoffice:exports")), (_("Bản in sổ theo dõi hồ sơ"), None)
+            ),
+        },
     )

@@ -77,3 +77,27 @@ def test_administrator_adds_a_field_sees_it_in_the_preview_and_saves(
         {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
         {"name": "ghi_chu_them", "label": "Ghi chú thêm", "type": "text"},
     ]
+
+
+def test_administrator_declares_what_the_account_fills_in(
+    page: Any, live_server: Any, django_user_model: Any
+) -> None:
+    # given a version whose e-form has a date field, and an administrator on its page
+    version = VersionFactory(eform=[{"name": "ngay_sinh_nyc", "label": "Ngày sinh", "type": "date"}])
+    admin = django_user_model.objects.create_superuser(username="quantri", password="x-Pass-1234", email="")
+    _sign_in(page, live_server, admin)
+    page.goto(f"{live_server.url}/admin/catalog/procedureversion/{version.pk}/change/")
+    box = page.locator("fieldset[data-field-index='0']")
+    prefill = box.get_by_label("Điền sẵn từ tài khoản người nộp")
+    # then only the account values that fit a date are offered
+    offered = prefill.locator("option").all_inner_texts()
+    assert offered == ["Tự nhận theo tên trường", "Không điền sẵn", "Ngày sinh người nộp"]
+    # when they choose the applicant's birth date and save, the definition declares it
+    prefill.select_option("birth_date")
+    assert_accessible(page, context="[data-eform-editor]", label="e-form editor with prefill")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_selector(".messagelist, .errornote")
+    version.refresh_from_db()
+    assert version.eform == [
+        {"name": "ngay_sinh_nyc", "label": "Ngày sinh", "type": "date", "prefill": "birth_date"}
+    ]

@@ -222,3 +222,37 @@ def test_masked_raw_data_for_machine_readers():
         "ho_ten": "An",
     }
     assert eform_data_masked(definition, data, show_personal=True) == data
+
+
+# --- prefill: what the applicant's account fills in ------------------------------------------------------------
+
+
+def test_prefill_roles_are_checked_against_the_field_type() -> None:
+    from dvctt.catalog.eforms import eform_field_prefill
+
+    good = [
+        {"name": "ngay_sinh_nyc", "label": "Ngày sinh", "type": "date", "prefill": "birth_date"},
+        {"name": "dia_chi", "label": "Địa chỉ", "type": "textarea", "prefill": "address"},
+        {"name": "ho_ten", "label": "Họ tên cha", "type": "text", "prefill": "none"},
+    ]
+    assert eform_definition_validate(good) == good
+    assert [eform_field_prefill(f) for f in good] == ["birth_date", "address", None]
+    with pytest.raises(EFormError) as unknown:
+        eform_definition_validate([{"name": "a", "label": "A", "type": "text", "prefill": "mother"}])
+    assert unknown.value.fields == {"a": ["Trường “a”: giá trị điền sẵn “mother” không hỗ trợ."]}
+    with pytest.raises(EFormError) as wrong_type:
+        eform_definition_validate([{"name": "b", "label": "B", "type": "integer", "prefill": "birth_date"}])
+    assert wrong_type.value.fields == {"b": ["Trường “b”: kiểu “integer” không điền sẵn được “birth_date”."]}
+
+
+def test_well_known_names_fill_only_fields_of_a_fitting_type() -> None:
+    from dvctt.catalog.eforms import eform_field_prefill
+
+    assert eform_field_prefill({"name": "ho_ten", "type": "text"}) == "full_name"
+    assert eform_field_prefill({"name": "so_dinh_danh", "type": "id_number"}) == "national_id"
+    assert eform_field_prefill({"name": "dien_thoai", "type": "phone"}) == "phone"
+    assert eform_field_prefill({"name": "email", "type": "email"}) == "email"
+    # someone else's fields, a birth date without a declared role, a name of another type: never
+    assert eform_field_prefill({"name": "ho_ten_tre", "type": "text"}) is None
+    assert eform_field_prefill({"name": "ngay_sinh", "type": "date"}) is None
+    assert eform_field_prefill({"name": "dien_thoai", "type": "integer"}) is None

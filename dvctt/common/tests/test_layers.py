@@ -31,11 +31,17 @@ LAYERS: dict[str, int] = {
     "dossiers": 2,
     # Complaints (PAKN) about dossiers: counted by the index (plans), filed and answered by the faces above.
     "complaints": 2,
+    # Guides and FAQ for citizens: written by the department, read on the portal (docs/guides.md).
+    "guides": 2,
+    # Officials guiding relatives to apply online: links, recorded guidance, the watch (docs/guidance.md).
+    "guidance": 2,
     "monitoring": 3,
     "plans": 4,
     "reports": 4,
     # The plan's tasks and the difficulties agencies report: beside plans, read by the reports.
     "steering": 4,
+    # Communication activities and good practices (figures read through the dashboards' selectors).
+    "outreach": 4,
     "portal": 5,
     "backoffice": 5,
     "integrations": 5,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dvctt.common.public_url import public_url
 from dvctt.dossiers.notifications.events import label as event_label
 from dvctt.dossiers.states import RUNNING_STATUSES, Status
 
@@ -61,10 +62,6 @@ def money(amount: int | str | None) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{value:,}".replace(",", ".") + " đ" if value else ""
-
-
-def public_url(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def tracking_link(code: str) -> str:

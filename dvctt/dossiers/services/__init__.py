@@ -2,6 +2,7 @@
 
 from dvctt.dossiers.services.core import dossier_changed, transition_apply
 from dvctt.dossiers.services.feedback import dossier_complain
+from dvctt.dossiers.services.papers import ComponentReuse, paper_hide, paper_unhide
 from dvctt.dossiers.services.payments import dossier_pay_fees
 from dvctt.dossiers.services.processing import (
     FileUpload,
@@ -38,6 +39,7 @@ from dvctt.dossiers.services.submission import (
 
 __all__ = [
     "Applicant",
+    "ComponentReuse",
     "ComponentUpload",
     "FileUpload",
     "ResultDocument",
@@ -68,5 +70,7 @@ __all__ = [
     "dossier_return_result",
     "dossier_stop",
     "dossier_submit",
+    "paper_hide",
+    "paper_unhide",
     "transition_apply",
 ]

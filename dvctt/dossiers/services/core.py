@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, ConflictError, NotFoundError
-from dvctt.dossiers.models import Dossier, DossierEvent, SyncState
+from dvctt.common.tasks import tasks_batched
+from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SyncState
 from dvctt.dossiers.states import BEFORE_WITHDRAWAL, RESUME, SAME, Move, Status, transition_check
 from dvctt.outbox.services import message_publish
 
@@ -86,9 +87,11 @@ def event_append(
     actor: User | None,
     at: datetime,
     payload: dict[str, Any] | None = None,
+    first: bool = False,
 ) -> DossierEvent:
-    """Append one event. Precondition: the dossier row is locked by the caller's transaction."""
-    last = DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
+    """Append one event. Precondition: the dossier row is locked by the caller's transaction; ``first`` when the
+    dossier was created in that transaction (its first event: no need to read the last number)."""
+    last = 0 if first else DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
     event = DossierEvent.objects.create(
         dossier=dossier,
         seq=last + 1,
@@ -129,12 +132,34 @@ def _publish_for_sync(*, dossier: Dossier, event: DossierEvent) -> None:
     )
 
 
+def relations_known(dossier: Dossier, *, events: list[DossierEvent], files: list[DossierFile]) -> None:
+    """Hand ``dossier`` its complete lists of events and files, written by the caller, so that reading them
+    (``dossier.events.all()``) costs no query, as after ``prefetch_related``. Precondition: they are all of the
+    dossier's rows (a dossier created in the caller's transaction)."""
+    known: dict[str, Any] = {
+        "events": _known(DossierEvent.objects.filter(dossier=dossier), events),
+        "files": _known(DossierFile.objects.filter(dossier=dossier), files),
+    }
+    dossier._prefetched_objects_cache = known  # type: ignore[attr-defined]
+
+
+def _known(queryset: Any, rows: list[Any]) -> Any:
+    """``queryset`` as ``prefetch_related`` leaves it: evaluated, its rows given."""
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    return queryset
+
+
 def announce_on_commit(event: DossierEvent) -> None:
-    """Send ``dossier_changed`` once the caller's transaction commits (never for a rolled-back change)."""
+    """Send ``dossier_changed`` once the caller's transaction commits (never for a rolled-back change). The tasks
+    its receivers queue in the database (notification, rollups) go in one INSERT."""
     dossier_id, event_id, action = event.dossier_id, event.pk, event.action
-    transaction.on_commit(
-        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, event_id=event_id, action=action)
-    )
+
+    def announce() -> None:
+        with tasks_batched():
+            dossier_changed.send(sender=Dossier, dossier_id=dossier_id, event_id=event_id, action=action)
+
+    transaction.on_commit(announce)
 
 
 def _status_before_withdrawal(dossier: Dossier) -> int:

@@ -10,23 +10,34 @@ submission is refused before anything is written.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.agencies.models import Unit
+from dvctt.catalog.terms import ProcedureTerms, procedure_terms_at
 from dvctt.common.errors import AccessDenied, DomainError
 from dvctt.dossiers.deadlines import appointment_for
 from dvctt.dossiers.files import upload_check
 from dvctt.dossiers.models import ApplicantType, Dossier, DossierFile, SyncState
 from dvctt.dossiers.numbering import dossier_code_next
-from dvctt.dossiers.services.core import Change, announce_on_commit, event_append, now_or, transition_apply
+from dvctt.dossiers.services.core import (
+    Change,
+    announce_on_commit,
+    event_append,
+    now_or,
+    relations_known,
+    transition_apply,
+)
+from dvctt.dossiers.services.papers import ComponentReuse, paper_attach, papers_for_reuse
 from dvctt.dossiers.states import Channel, Status
 
 
@@ -57,22 +68,23 @@ class Submission:
     applicant: Applicant
     form_data: dict[str, Any] = field(default_factory=dict)
     components: list[ComponentUpload] = field(default_factory=list)
+    # Components given by the applicant's stored papers ("Giấy tờ của tôi", services/papers.py): no upload.
+    reused: list[ComponentReuse] = field(default_factory=list)
     client_key: str = ""
     is_test: bool = False
 
 
-def _procedure_version(code: str, on) -> Any:
-    from dvctt.catalog.selectors import procedure_version_at
-
-    version = procedure_version_at(code=code, on=on)
-    if version is None:
+def _procedure_terms(code: str, on) -> ProcedureTerms:
+    """The version in force, its units and fees, from the process's copy of the catalogue (catalog/terms.py)."""
+    terms = procedure_terms_at(code=code, on=on)
+    if terms is None:
         raise DomainError(
             _("Thủ tục %(code)s không tồn tại hoặc không còn hiệu lực ngày %(day)s.")
             % {"code": code, "day": on.strftime("%d/%m/%Y")},
             code="unknown_procedure",
             fields={"procedure": [_("Thủ tục không hợp lệ.")]},
         )
-    return version
+    return terms
 
 
 def _validate_form(version: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +159,8 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
         if existing is not None:
             return existing
     local_day = timezone.localdate(moment)
-    version = _procedure_version(submission.procedure_code, local_day)
+    terms = _procedure_terms(submission.procedure_code, local_day)
+    version = terms.version
     if submission.channel not in Channel.values:
         raise DomainError(
             _("Kênh nộp hồ sơ không hợp lệ."), code="invalid_channel", fields={"channel": ["1, 2, 3"]}
@@ -157,8 +170,8 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
             _("Thủ tục %(code)s chưa được cung cấp trực tuyến.") % {"code": submission.procedure_code},
             code="not_online",
         )
-    unit = Unit.objects.filter(code=submission.unit_code).first()
-    if unit is None or not version.units.filter(pk=unit.pk).exists():
+    unit = terms.units.get(submission.unit_code)
+    if unit is None:
         raise DomainError(
             _("Đơn vị %(unit)s không thực hiện thủ tục %(code)s.")
             % {"unit": submission.unit_code, "code": submission.procedure_code},
@@ -171,15 +184,17 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
         )
     assisted = _check_submitter(actor, submission.channel)
     receiving_unit = _receiving_unit(actor=actor, unit=unit, version=version, channel=submission.channel)
-    cleaned = _validate_form(version, submission.form_data)
+    # As the database stores and returns it (dates as ISO strings): the dossier handed back is what a re-read gives.
+    cleaned = json.loads(json.dumps(_validate_form(version, submission.form_data), cls=DjangoJSONEncoder))
     checked = [(c, upload_check(upload=c.upload, label=c.name)) for c in submission.components]
-    fees = [{"TenPhiLePhi": f.name, "Gia": int(f.amount)} for f in version.fees.all()]
+    papers = papers_for_reuse(actor=actor, reuses=submission.reused) if submission.reused else []
+    fees = [{"TenPhiLePhi": name, "Gia": amount} for name, amount in terms.fees]
     applicant_account = actor if actor.role in (Role.CITIZEN, Role.BUSINESS) else None
     try:
         with transaction.atomic():
             dossier = Dossier.objects.create(
                 code=dossier_code_next(unit_code=receiving_unit.code, day=local_day),
-                procedure_id=version.procedure_id,
+                procedure=version.procedure,
                 procedure_version=version,
                 unit=unit,
                 receiving_unit=receiving_unit,
@@ -196,12 +211,13 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
                 submitted_at=moment,
                 fees=fees,
                 fee_total=sum(f["Gia"] for f in fees),
-                digitised=bool(checked),
+                digitised=bool(checked or papers),
                 form_data=cleaned,
                 client_key=submission.client_key if applicant_account else "",
                 is_test=submission.is_test,
                 sync_state=SyncState.PENDING,
             )
+            files = []
             for component, info in checked:
                 stored = DossierFile(
                     dossier=dossier,
@@ -216,11 +232,16 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
                 )
                 stored.file.save(info.name, component.upload, save=False)
                 stored.save()
+                files.append(stored)
             payload: dict[str, Any] = {
                 "channel": submission.channel,
                 "assisted": assisted,
-                "components": len(checked),
+                "components": len(checked) + len(papers),
             }
+            for reuse, paper in papers:
+                files.append(paper_attach(dossier=dossier, paper=paper, name=reuse.name))
+            if papers:
+                payload["reused_papers"] = len(papers)
             if receiving_unit.pk != unit.pk:
                 payload.update(
                     boundary_free=True, receiving_unit=receiving_unit.code, competent_unit=unit.code
@@ -232,8 +253,10 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
                 actor=actor,
                 at=moment,
                 payload=payload,
+                first=True,
             )
             announce_on_commit(event)
+            relations_known(dossier, events=[event], files=files)
     except IntegrityError:
         # Two submissions with one client key raced: the first one won, return it.
         if submission.client_key and applicant_account:

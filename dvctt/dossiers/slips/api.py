@@ -19,6 +19,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.settings import APISettings
 from rest_framework.views import APIView
 
@@ -28,7 +29,20 @@ from dvctt.agencies.selectors import unit_get_by_code
 from dvctt.common.errors import AccessDenied, DomainError, NotFoundError
 from dvctt.dossiers.selectors import dossier_get_for_user
 from dvctt.dossiers.slips.forms import DOSSIER_SLIP_KINDS, SlipKind
-from dvctt.dossiers.slips.register import register_open, register_pdf, register_xlsx
+from dvctt.dossiers.slips.register import (
+    PDF_MAX_ROWS,
+    register_count,
+    register_open,
+    register_pdf,
+    register_pdf_inline_limit,
+    register_xlsx,
+)
+from dvctt.dossiers.slips.register_exports import (
+    register_export_file_for_user,
+    register_export_get_for_user,
+    register_export_json,
+    register_export_start,
+)
 from dvctt.dossiers.slips.render import slip_render
 
 PDF = "application/pdf"
@@ -146,11 +160,15 @@ class RegisterDownload(APIView):
         responses={
             (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="sổ theo dõi hồ sơ (XLSX)"),
             (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="sổ theo dõi hồ sơ (PDF)"),
+            202: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description=f"sổ dài (mặc định trên {PDF_MAX_ROWS} dòng): lập ở chế độ nền, theo dõi ở status_url",
+            ),
             400: OpenApiResponse(description="tham số không hợp lệ"),
             403: OpenApiResponse(description="đơn vị ngoài phạm vi"),
         },
     )
-    def get(self, request: Request) -> HttpResponse | FileResponse:
+    def get(self, request: Request) -> HttpResponse | FileResponse | Response:
         params = request.query_params
         fmt = params.get("format", "xlsx")
         if fmt not in ("xlsx", "pdf"):
@@ -175,9 +193,53 @@ class RegisterDownload(APIView):
         register = register_open(unit=unit, start=start, end=end)
         filename = f"so-theo-doi-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         if fmt == "pdf":
-            return _attachment(register_pdf(register=register), PDF, filename)
+            if register_count(register=register) > register_pdf_inline_limit():
+                user: User = request.user  # type: ignore[assignment]
+                export = register_export_start(user=user, unit=unit, start=start, end=end)
+                body = register_export_json(export)
+                return Response(body, status=202, headers={"Location": str(body["status_url"])})
+            return _attachment(register_pdf(register=register, max_rows=None), PDF, filename)
         # A temporary file, not memory: the write-only workbook streams rows to it; the response streams it out.
         out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it once sent
         register_xlsx(register=register, out=out)
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+class RegisterExportStatus(APIView):
+    """Progress of a long register's PDF being written in the background: only for the user who asked."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="trạng thái, số dòng đã lập / tổng số"),
+            403: OpenApiResponse(description="đơn vị không còn trong phạm vi"),
+            404: OpenApiResponse(description="không có, hoặc của người khác"),
+        }
+    )
+    def get(self, request: Request, export_id: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        export = register_export_get_for_user(user=user, export_id=export_id)
+        return Response(register_export_json(export), headers={"Cache-Control": "no-store"})
+
+
+class RegisterExportFile(APIView):
+    """The finished PDF of a long register: the user who asked, the unit still in their scope."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        responses={
+            (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="sổ theo dõi hồ sơ (PDF)"),
+            403: OpenApiResponse(description="đơn vị không còn trong phạm vi"),
+            404: OpenApiResponse(description="không có, hoặc của người khác"),
+            409: OpenApiResponse(description="chưa lập xong"),
+        }
+    )
+    def get(self, request: Request, export_id: int) -> FileResponse:
+        user: User = request.user  # type: ignore[assignment]
+        export = register_export_file_for_user(user=user, export_id=export_id)
+        filename = f"so-theo-doi-{export.unit.code}-{export.start:%Y%m%d}-{export.end:%Y%m%d}.pdf"
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type=PDF)

@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from dvctt.agencies.models import Unit
 from dvctt.catalog.models import PaperForm, ProcedureVersion, TimeLimitUnit
 from dvctt.common.errors import DomainError
+from dvctt.common.public_url import public_url
 from dvctt.common.text import fold
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, ReturnMethod
 from dvctt.dossiers.slips.forms import KIND_LABELS, Form, FormSet, SlipKind, dossier_form_day, form_set_for
@@ -80,7 +81,8 @@ def fmt_dt(value: datetime | str | None) -> str:
 
 
 def lookup_url(code: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?ma={quote(code, safe='')}"
+    """The dossier's public lookup page on the configured public address (never the address a server runs on)."""
+    return public_url(reverse("portal:dossier_lookup")) + "?ma=" + quote(code, safe="")
 
 
 def qr_payload(dossier: Dossier) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
 from typing import IO, Any
 
+from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +28,16 @@ from dvctt.dossiers.states import Status
 
 #: Longest range one register covers: a calendar year and a day (a leap year's register).
 MAX_DAYS = 366
-#: The PDF is for printing, and WeasyPrint lays out only about 50 table rows a second, holding every page in
-#: memory (bench/bench_register.py: 2,000 rows 39 s / 0.7 GB, 10,000 rows 241 s / 3 GB). A request-time PDF
-#: stops here (about 10 s); past it the XLSX is the useful format.
+#: A PDF of at most this many rows is made during the request (well under a second); a longer one by a background
+#: task that writes it to storage and records its progress (``register_exports.py``; docs/slips.md).
 PDF_MAX_ROWS = 500
+
+
+def register_pdf_inline_limit() -> int:
+    """Rows up to which a PDF is made during the request (``DVCTT_REGISTER_PDF_INLINE_ROWS``, 500)."""
+    return int(getattr(settings, "DVCTT_REGISTER_PDF_INLINE_ROWS", PDF_MAX_ROWS))
+
+
 CHUNK_SIZE = 2_000
 
 #: The columns of the register form, in its order.
@@ -210,7 +216,7 @@ def _local_naive(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None)
 
 
-def _heading(register: Register) -> list[str]:
+def register_heading(register: Register) -> list[str]:
     return [
         gettext("%(form)s — ban hành kèm theo Thông tư số %(circular)s")
         % {"form": register.form.label, "circular": register.form_set.circular},
@@ -249,7 +255,7 @@ def register_xlsx(*, register: Register, out: IO[bytes], chunk_size: int = CHUNK
             c.alignment = Alignment(wrap_text=True, vertical="top")
         return c
 
-    form_line, unit_line, title, period = _heading(register)
+    form_line, unit_line, title, period = register_heading(register)
     ws.append([cell(form_line, font=Font(italic=True))])
     ws.append([cell(unit_line, font=bold)])
     ws.append([cell(title, font=Font(bold=True, size=14))])
@@ -273,12 +279,6 @@ def register_xlsx(*, register: Register, out: IO[bytes], chunk_size: int = CHUNK
     return register.totals
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    return "" if value is None else str(value)
-
-
 def register_count(*, register: Register) -> int:
     return register_queryset(unit=register.unit, start=register.start, end=register.end).count()
 
@@ -286,35 +286,21 @@ def register_count(*, register: Register) -> int:
 def register_pdf(
     *, register: Register, chunk_size: int = CHUNK_SIZE, max_rows: int | None = PDF_MAX_ROWS
 ) -> bytes:
-    """The register as a landscape A4 PDF. Rows are escaped into HTML as they stream; WeasyPrint lays it out.
+    """The register as a landscape A4 PDF (ReportLab, ``register_pdf.py``), in memory: for a request.
 
-    Refuses (DomainError) a register longer than ``max_rows`` before doing any layout.
+    Refuses (DomainError ``too_many_rows``) a register longer than ``max_rows`` before any layout; a longer one
+    is written to storage by a background task (``register_exports.register_export_start``).
     """
-    from dvctt.dossiers.slips.render import pdf_from_html
+    from dvctt.dossiers.slips.register_pdf import register_pdf_write
 
     if max_rows is not None and (count := register_count(register=register)) > max_rows:
         raise DomainError(
             gettext(
-                "Sổ có %(count)s hồ sơ, bản PDF lập tối đa %(n)s hồ sơ: hãy tải bản XLSX "
-                "hoặc chọn khoảng thời gian ngắn hơn."
+                "Sổ có %(count)s hồ sơ, bản PDF lập ngay tối đa %(n)s hồ sơ: bản dài hơn được lập ở chế độ nền."
             )
             % {"count": count, "n": max_rows},
             code="too_many_rows",
         )
-    parts: list[str] = []
-    for row in register_rows(register=register, chunk_size=chunk_size):
-        parts.append("<tr>" + "".join(f"<td>{escape(_fmt(row[k]))}</td>" for k, _l, _w in COLUMNS) + "</tr>")
-    form_line, unit_line, title, period = _heading(register)
-    html = render_to_string(
-        "slips/register.html",
-        {
-            "form_line": form_line,
-            "unit_line": unit_line,
-            "title": title,
-            "period": period,
-            "columns": [str(label) for _k, label, _w in COLUMNS],
-            "rows_html": "\n".join(parts),
-            "summary": register.totals.summary(),
-        },
-    )
-    return pdf_from_html(html)
+    out = BytesIO()
+    register_pdf_write(register=register, out=out, chunk_size=chunk_size)
+    return out.getvalue()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from dvctt.common.public_url import public_url
+
 
 @dataclass(frozen=True)
 class IdentityConfig:
@@ -52,6 +54,6 @@ def identity_config() -> IdentityConfig:
         client_secret=_s("DVCTT_IDENTITY_CLIENT_SECRET"),
         scope=_s("DVCTT_IDENTITY_SCOPE", "openid"),
         acr_values=_s("DVCTT_IDENTITY_ACR_VALUES"),
-        public_base_url=_s("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_base_url=public_url(""),
         timeout=float(getattr(settings, "DVCTT_IDENTITY_TIMEOUT", 10) or 10),
     )

@@ -26,6 +26,7 @@ from dvctt.accounts.national import (
     national_sign_in,
 )
 from dvctt.common.errors import DomainError
+from dvctt.common.public_url import public_url
 from dvctt.integrations.identity import client
 from dvctt.integrations.identity.claims import national_claims
 from dvctt.integrations.identity.config import identity_config
@@ -163,7 +164,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         info = client.sign_in(
             config,
             callback_url=_callback_url(),
-            authorization_response=request.build_absolute_uri(),
+            # The callback as the provider was told to call it (the public address), with its code and state.
+            authorization_response=public_url(request.get_full_path()),
             state=str(flow["state"]),
             nonce=str(flow["nonce"]),
             code_verifier=str(flow["verifier"]),

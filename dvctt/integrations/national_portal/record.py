@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from dvctt.accounts.models import Role
+from dvctt.common.public_url import public_url
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, ReturnMethod
 from dvctt.dossiers.states import MOVES, Status
 from dvctt.integrations.national_portal.config import portal_config
@@ -52,7 +52,7 @@ def file_link(file: DossierFile) -> str:
     if not file.file and file.url:
         return file.url
     token = signing.dumps({"f": file.pk}, salt=LINK_SALT, compress=True)
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("national_portal:file", args=[token])
+    return public_url(reverse("national_portal:file", args=[token]))
 
 
 def file_from_link_token(token: str) -> int | None:
@@ -200,7 +200,7 @@ def dossier_record(dossier: Dossier, *, context: RecordContext | None = None) ->
                 "MaThanhPhanHoSo": str(f.extra.get("component_code", "")) if f.extra else "",
                 "DuongDanTaiTepTin": file_link(f),
                 "DuocSoHoa": 1 if f.digitised else 0,
-                "DuocTaiSuDung": 0,
+                "DuocTaiSuDung": 1 if f.reused_from_id else 0,
                 "DuocLayTuKhoDMQG": 1 if f.reused_from_repository else 0,
                 "MaKetQuaThayThe": "",
             }

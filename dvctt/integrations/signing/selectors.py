@@ -19,6 +19,8 @@ BADGES: dict[str, str] = {
     Verdict.ERROR: "warning",
 }
 
+SIGNED_VERDICTS = {Verdict.VALID, Verdict.SIGNED_UNTRUSTED, Verdict.SIGNED_INVALID}
+
 
 @dataclass
 class ResultVerdict:
@@ -91,3 +93,33 @@ def result_verdicts(*, files: list[Any], user: Any = None, dossier: Any = None) 
             )
         )
     return rows
+
+
+def result_signature_facts(files: list[Any]) -> dict[int, dict[str, Any]]:
+    """The verdicts of ``files`` for the dossier API (the ``DVCTT_RESULT_SIGNATURES`` hook), in one query: file id →
+    facts. A file never checked, without stored bytes, or changed since its check is left out (``null`` there)."""
+    stored = {f.pk: f for f in files if f.kind == DossierFile.Kind.RESULT and f.file}
+    if not stored:
+        return {}
+    facts: dict[int, dict[str, Any]] = {}
+    for check in ResultSignatureCheck.objects.filter(file__in=list(stored)):
+        if check.sha256 != stored[check.file_id].sha256:
+            continue  # stale: the file was replaced after the check
+        signed: bool | None = check.verdict in SIGNED_VERDICTS
+        if check.verdict == Verdict.ERROR:
+            signed = None
+        facts[check.file_id] = {
+            "signed": signed,
+            "verdict": check.verdict,
+            "verdict_label": str(check.get_verdict_display()),
+            "problem": check.problem,
+            "detail": check.detail,
+            "signer": check.signer_name,
+            "signer_serial": check.signer_serial,
+            "signed_at": check.signed_at,
+            "timestamped": check.timestamped,
+            "signatures": check.signatures,
+            "checked_at": check.checked_at,
+            "trust_revision": check.trust_revision,
+        }
+    return facts

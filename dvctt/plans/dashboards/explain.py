@@ -31,6 +31,7 @@ from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.masking import mask_id
 from dvctt.complaints.models import ComplaintRating, ComplaintState
 from dvctt.dossiers.states import Status
+from dvctt.monitoring import guided
 from dvctt.monitoring.indicators import BY_CODE
 from dvctt.monitoring.kpi import cover
 from dvctt.monitoring.models import DossierFact, KpiCount
@@ -43,6 +44,8 @@ NUMERATOR, DENOMINATOR = "tu", "mau"
 LATE, TO_PROCESS, COMPLAINTS, RECEIVED = "trehan", "phaigiaiquyet", "phananh", "tiepnhan"
 #: The online rate's third list: its online dossiers filed by an officer for the applicant (monitoring.assisted).
 ASSISTED = "nopthay"
+#: The guidance rate's third list: officials in post who guided no one in the period (monitoring.guided).
+NOT_GUIDED = "chuahuongdan"
 PART_LABELS: dict[str, str | Promise] = {
     NUMERATOR: _("Tử số"),
     DENOMINATOR: _("Mẫu số"),
@@ -51,6 +54,7 @@ PART_LABELS: dict[str, str | Promise] = {
     COMPLAINTS: _("Hồ sơ có phản ánh"),
     RECEIVED: _("Hồ sơ tiếp nhận"),
     ASSISTED: _("Cán bộ nộp thay"),
+    NOT_GUIDED: _("Cán bộ chưa hướng dẫn"),
 }
 SATISFACTION_PARTS = (LATE, TO_PROCESS, COMPLAINTS, RECEIVED)
 CATALOGUE_INDICATORS = frozenset({"full_process_coverage", "national_portal_integration_rate"})
@@ -60,6 +64,8 @@ DOSSIERS, PROCEDURES, PAIRS, OFFICIALS = "dossiers", "procedures", "pairs", "off
 def parts_of(code: str) -> tuple[str, ...]:
     if code == "online_dossier_rate":
         return (NUMERATOR, DENOMINATOR, ASSISTED)
+    if code == guided.CODE:
+        return (NUMERATOR, DENOMINATOR, NOT_GUIDED)
     return SATISFACTION_PARTS if code == "satisfaction_rate" else (NUMERATOR, DENOMINATOR)
 
 
@@ -68,7 +74,7 @@ def kind_of(code: str) -> str:
         return index_figures.kind_of(code)
     if code in CATALOGUE_INDICATORS:
         return PROCEDURES
-    if code == "official_usage_rate":
+    if code in ("official_usage_rate", guided.CODE):
         return OFFICIALS
     if code == "services_with_online_dossiers_rate":
         return PAIRS
@@ -255,7 +261,14 @@ def _official_rows(qs: QuerySet[Any]) -> QuerySet[Any]:
 
 def explain_officials(*, code: str, part: str, period: Period, unit_ids: set[int] | None) -> QuerySet[Any]:
     qs = officials_in_post(period=period, unit_ids=unit_ids)
-    if part == NUMERATOR:
+    if code == guided.CODE:
+        # who guided (or not) a relative's online dossier submitted in the period (monitoring.guided)
+        guiding = guided.guided_exists(date_from=period.date_from, date_to=period.date_to)
+        if part == NUMERATOR:
+            qs = qs.filter(guiding)
+        elif part == NOT_GUIDED:
+            qs = qs.filter(~guiding)
+    elif part == NUMERATOR:
         qs = qs.filter(_applied_online(period))
     return _official_rows(qs)
 
@@ -414,6 +427,11 @@ def figure_for(code: str, part: str, figures: dict[str, Any]) -> int | None:
     list's count is not in the figures either (monitoring.assisted): None."""
     if part == ASSISTED:
         return None
+    if part == NOT_GUIDED:
+        raw = figures.get(code) or {}
+        if raw.get("denominator") is None:
+            return None
+        return int(raw["denominator"]) - int(raw["numerator"])
     if code != "satisfaction_rate":
         raw = figures.get(code) or {}
         return raw.get("numerator" if part == NUMERATOR else "denominator")

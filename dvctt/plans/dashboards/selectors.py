@@ -33,6 +33,7 @@ from dvctt.catalog.selectors import catalogue_on
 from dvctt.common.errors import NotFoundError
 from dvctt.dossiers.models import Dossier
 from dvctt.monitoring import assisted as assisted_share
+from dvctt.monitoring import guided
 from dvctt.monitoring import reference as ref
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, NATIONAL_INDEX, PLAN, Indicator
 from dvctt.monitoring.kpi import (
@@ -67,6 +68,7 @@ VERSION_TABLES = (
     "plans_target",
     "plans_indexconfig",
     "plans_indexitem",
+    "guidance_guidance",
 )
 #: The tables of the catalogue's counts (monitoring.kpi.catalogue_days), which have a version of their own.
 CATALOGUE_TABLES = ("catalog_procedureversion", "catalog_procedureversion_units")
@@ -77,6 +79,12 @@ FALLBACK_BUCKET_SECONDS = 10
 LEVELS = (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 PLAN_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group == PLAN)
 INDEX_INDICATORS: tuple[Indicator, ...] = tuple(i for i in INDICATORS if i.group == NATIONAL_INDEX)
+#: The platform's figure shown beside official_usage_rate (monitoring.guided; docs/guidance.md): on the pages and
+#: in the ranking's columns, but not in the ranking's score, which stays the plan's indicators'.
+GUIDANCE: Indicator = BY_CODE[guided.CODE]
+DASHBOARD_INDICATORS: tuple[Indicator, ...] = tuple(
+    x for i in PLAN_INDICATORS for x in ((i, GUIDANCE) if i.code == "official_usage_rate" else (i,))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +188,47 @@ class KpiSource:
         )
         chosen = [v for k, v in counts.items() if unit_ids is None or k in unit_ids]
         return assisted_share.figure(sum(a for a, _o in chosen), sum(o for _a, o in chosen))
+
+    def guided(self, periods: list[Period]) -> list[dict[int, tuple[int, int]]]:
+        """monitoring.guided's counts of each period (``{unit id: (guided, in post)}``), those not in the cache
+        computed together (two queries for all of them), kept like the figures."""
+        now = time.time()
+        keys = [f"dvctt:dash:guided:{p.date_from}:{p.date_to}" for p in periods]
+        found = cache.get_many(keys)
+        out: list[dict[int, tuple[int, int]] | None] = []
+        for key in keys:
+            entry = found.get(key)
+            if entry is not None and (entry[0] == self.version or now - entry[1] <= self.fresh_seconds):
+                out.append(entry[2])
+            else:
+                out.append(None)
+        missing = [i for i, counts in enumerate(out) if counts is None]
+        if missing:
+            computed = guided.guided_counts_many(
+                [(periods[i].date_from, periods[i].date_to) for i in missing]
+            )
+            cache.set_many(
+                {keys[i]: (self.version, now, counts) for i, counts in zip(missing, computed, strict=True)},
+                CACHE_SECONDS,
+            )
+            for i, counts in zip(missing, computed, strict=True):
+                out[i] = counts
+        return [counts or {} for counts in out]
+
+    def guided_figures(self, period: Period) -> dict[str, Any]:
+        """monitoring.guided.guidance_figures of the period (``{"province", "units"}`` as kpi_compute's units for
+        its units mode), cached like the figures."""
+        key = f"dvctt:dash:guidedfig:{period.date_from}:{period.date_to}:{period.units_mode}"
+        return self._entry(
+            key,
+            lambda: guided.guidance_figures(
+                self.guided([period])[0],
+                date_from=period.date_from,
+                date_to=period.date_to,
+                units_mode=period.units_mode,
+            ),
+            stale_seconds=self.fresh_seconds,
+        )
 
     def province_series(self, periods: list[Period], *, stale_seconds: list[float]) -> list[dict[str, Any]]:
         """The province's figures of each period (the same in both units modes), those not in the cache computed
@@ -388,6 +437,22 @@ def figure_of(indicator: Indicator, figures: dict[str, Any], target: TargetValue
     return figure
 
 
+def guided_raw(counts: dict[int, tuple[int, int]], unit_ids: set[int] | None = None) -> dict[str, Any]:
+    """``{GUIDANCE code: figure}`` of these units (the province for None), from KpiSource.guided's counts."""
+    chosen = [v for k, v in counts.items() if unit_ids is None or k in unit_ids]
+    return {GUIDANCE.code: guided.figure(sum(g for g, _n in chosen), sum(n for _g, n in chosen))}
+
+
+def with_guidance(figures: list[Figure], guidance: Figure) -> list[Figure]:
+    """``figures`` with the guidance figure right after official_usage_rate's."""
+    out: list[Figure] = []
+    for figure in figures:
+        out.append(figure)
+        if figure.indicator.code == "official_usage_rate":
+            out.append(guidance)
+    return out
+
+
 # Province overview -----------------------------------------------------------------------------------------
 
 
@@ -452,6 +517,16 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
                     below if figure.target.kind == "at_least" else expected > float(figure.target.value)
                 )
         figures.append(figure)
+    # the platform's guidance figure beside official usage (a snapshot of the roster, like it: no forecast)
+    guided_now, *guided_months = source.guided([period, *months])
+    guidance = figure_of(GUIDANCE, guided_raw(guided_now), target_of(targets, None, GUIDANCE.code))
+    guidance.trend = [
+        (month, guided_raw(counts)[GUIDANCE.code])
+        for month, counts in zip(months, guided_months, strict=True)
+    ]
+    if guidance.target is not None and guidance.value is not None:
+        guidance.at_risk = guidance.value < float(guidance.target.value)
+    figures = with_guidance(figures, guidance)
     index = source.index(period, units=False, province=province)
     province_index = index["province"]
     index_figures = [figure_of(i, province, None) for i in INDEX_INDICATORS]
@@ -469,7 +544,7 @@ def dashboard_overview(*, period: Period, source: KpiSource | None = None) -> Ov
 
 # Ranking ---------------------------------------------------------------------------------------------------
 
-SORT_KEYS = ("diem", "dat", "ten", "chiso", *(i.code for i in PLAN_INDICATORS))
+SORT_KEYS = ("diem", "dat", "ten", "chiso", *(i.code for i in DASHBOARD_INDICATORS))
 
 
 @dataclass
@@ -502,7 +577,7 @@ class RankRow:
             return "none"
         if self.met == self.with_target:
             return "green"
-        statuses = [f.status for f in self.figures]
+        statuses = [f.status for f in self.figures if f.indicator.group != GUIDANCE.group]
         return "red" if "red" in statuses else "amber"
 
 
@@ -550,6 +625,7 @@ def dashboard_ranking(
         u.code: u
         for u in Unit.objects.filter(code__in=list(kpis["units"])).only("pk", "code", "name", "level")
     }
+    guidance = source.guided_figures(period)["units"]
     rows = []
     for code, figures_raw in kpis["units"].items():
         unit = units.get(code)
@@ -557,10 +633,13 @@ def dashboard_ranking(
             continue
         figures = [figure_of(i, figures_raw, target_of(targets, unit.pk, i.code)) for i in PLAN_INDICATORS]
         attainments = [f.attainment for f in figures if f.attainment is not None]
+        guidance_figure = figure_of(
+            GUIDANCE, {GUIDANCE.code: guidance.get(code) or {}}, target_of(targets, unit.pk, GUIDANCE.code)
+        )
         rows.append(
             RankRow(
                 unit=unit,
-                figures=figures,
+                figures=with_guidance(figures, guidance_figure),
                 met=sum(f.status == "green" for f in figures),
                 with_target=sum(f.status != "none" for f in figures),
                 attainment=sum(attainments) / len(attainments) if attainments else None,
@@ -685,11 +764,18 @@ def dashboard_unit(*, unit: Unit, period: Period, source: KpiSource | None = Non
     if not reported and period.units_mode == "current":
         heir_code = unit_heir_map().get(unit.code)
         heir = Unit.objects.filter(code=heir_code).first() if heir_code else None
+    unit_ids = folded_unit_ids(unit=unit, units_mode=period.units_mode) if reported else {unit.pk}
+    figures = [figure_of(i, figures_raw, target_of(targets, unit.pk, i.code)) for i in PLAN_INDICATORS]
+    guidance = figure_of(
+        GUIDANCE,
+        guided_raw(source.guided([period])[0], unit_ids) if reported else {},
+        target_of(targets, unit.pk, GUIDANCE.code),
+    )
     return UnitPage(
         unit=unit,
         period=period,
-        unit_ids=folded_unit_ids(unit=unit, units_mode=period.units_mode) if reported else {unit.pk},
-        figures=[figure_of(i, figures_raw, target_of(targets, unit.pk, i.code)) for i in PLAN_INDICATORS],
+        unit_ids=unit_ids,
+        figures=with_guidance(figures, guidance),
         index_figures=[figure_of(i, figures_raw, None) for i in INDEX_INDICATORS],
         index=unit_index,
         index_groups=_index_groups(index, unit_index) if unit_index else [],

@@ -238,7 +238,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     descending = request.GET.get("chieu", "giam") != "tang"
     data = selectors.dashboard_ranking(period=period, level=level, sort=sort, descending=descending)
     if request.GET.get("xuat") == "xlsx":
-        return sheets.ranking_xlsx(data, period, selectors.PLAN_INDICATORS)
+        return sheets.ranking_xlsx(data, period, selectors.DASHBOARD_INDICATORS)
     unit_base = reverse("dashboards:unit", args=["-"])[:-2]
     base = period.query(cap=level)
     sort_links = {
@@ -256,9 +256,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "data": data,
             "period": period,
             "levels": LEVEL_CHOICES,
-            "indicator_links": [{"label": i.name, **sort_links[i.code]} for i in selectors.PLAN_INDICATORS],
+            "indicator_links": [
+                {"label": i.name, **sort_links[i.code]} for i in selectors.DASHBOARD_INDICATORS
+            ],
             "sort_links": sort_links,
-            "indicators": selectors.PLAN_INDICATORS,
+            "indicators": selectors.DASHBOARD_INDICATORS,
             "rows": [
                 (
                     row,
@@ -375,6 +377,10 @@ def explain_page(request: HttpRequest, code: str, part: str) -> HttpResponse:
     else:
         figures = kpis["units"].get(unit.code) or {}
         unit_ids = selectors.folded_unit_ids(unit=unit, units_mode=period.units_mode)
+    if code == selectors.GUIDANCE.code:
+        # a platform figure, not in the KPI object (monitoring.guided)
+        reported = unit is None or unit.code in kpis["units"]
+        figures = figures | (selectors.guided_raw(source.guided([period])[0], unit_ids) if reported else {})
     allowed = access.can_list(request.user, None if unit is None else unit.pk)
     kind = explain.kind_of(code)
     names = kind == explain.OFFICIALS and access.can_see_official_names(

@@ -211,14 +211,18 @@ V = 1 if connection.vendor == "postgresql" else 0
 # + the assisted-online counts beside the online rate (monitoring.assisted: one query)
 # + the plan's tasks and difficulties panel (steering: two counts, cached per reader for a minute)
 STEERING_PANEL = 2
-OVERVIEW_COLD = 11 + 1 + STEERING_PANEL + V
+# + the guidance figure beside official usage, for the period and the trend's months together (monitoring.guided:
+# the roster in post, then the guiders grouped per period: two queries)
+GUIDED = 2
+OVERVIEW_COLD = 11 + 1 + STEERING_PANEL + GUIDED + V
 OVERVIEW_WARM = 3 + V
 # after a change of dossiers, once the freshness window has passed: the quarter's province figures again (the
 # queries of kpi_counts_many but the catalogue's, kept under the catalogue's own version) and its index; the
 # trend's months from the last minute
-# (+ the assisted counts of the quarter again)
-OVERVIEW_CHANGED = 10 + 1 + V
-RANKING_COLD = 14 + V
+# (+ the assisted counts of the quarter again, + the guidance counts again)
+OVERVIEW_CHANGED = 10 + 1 + GUIDED + V
+# (+ the guidance counts and their units: the units as the period has them, one query)
+RANKING_COLD = 14 + GUIDED + 1 + V
 RANKING_WARM = 4 + V
 UNIT_WARM = 11 + V
 # session, user, the page of items; no COUNT: the figure says how many there are (views.FigurePaginator)

@@ -19,7 +19,9 @@ def test_demo_plan_165_is_idempotent_with_province_and_unit_targets():
     plan = Plan.objects.get(decision_number="165/KH-UBND")
     assert (plan.start_year, plan.end_year, plan.decision_date.isoformat()) == (2023, 2025, "2023-08-02")
     province = {(t.year, t.indicator): t.value for t in Target.objects.filter(unit=None)}
-    assert len(province) == 16 and province[(2026, "national_portal_integration_rate")] == Decimal("0.6")
+    # the plan's four province targets and the guidance figure's (docs/guidance.md), for 2023–2026
+    assert len(province) == 20 and province[(2026, "national_portal_integration_rate")] == Decimal("0.6")
+    assert province[(2025, "official_guidance_rate")] == Decimal(1)
     # departments of 2023: services ≥ 80%, four at 90% processing, others 80/70/60/50
     dept_2023 = Target.objects.filter(year=2023, unit__level="so", indicator="online_processing_rate")
     rates = sorted((t.value for t in dept_2023), reverse=True)

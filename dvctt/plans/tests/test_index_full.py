@@ -217,6 +217,18 @@ def test_each_index_only_figure_per_unit_and_province(world: dict[str, Any]) -> 
     assert got["units"]["000.00.30.H38"]["complaint_on_time_rate"]["numerator"] == 1
 
 
+def test_a_paper_reused_from_the_applicants_store_counts_as_reuse(world: dict[str, Any]) -> None:
+    # D6 (unit B, in the period) gets a component attached again from the applicant's stored papers (D4's CCCD)
+    original = DossierFile.objects.get(dossier__code="D4", name="CCCD")
+    DossierFile.objects.create(
+        dossier=Dossier.objects.get(code="D6"), kind="component", name="CCCD", reused_from=original
+    )
+    got = index_only_figures(codes=["data_reuse_rate"], date_from=FROM, date_to=TO)
+    # B: D4 (repository) and D6 (stored paper) of D4, D6 → 2/2; the province 3/5
+    assert _pairs(got["units"]["000.00.20.H38"]) == {"data_reuse_rate": (2, 2, 1.0)}
+    assert _pairs(got["province"]) == {"data_reuse_rate": (3, 5, 0.6)}
+
+
 def test_units_mode_current_folds_the_ended_unit_into_its_heir(world: dict[str, Any]) -> None:
     got = index_only_figures(
         codes=["complaint_on_time_rate"], date_from=FROM, date_to=TO, units_mode="current"

@@ -22,11 +22,17 @@ from dvctt.accounts.models import NationalAccountType
 from dvctt.accounts.national import national_identity_of
 from dvctt.common.errors import DomainError
 from dvctt.dossiers.files import ALLOWED_TYPES, max_upload_bytes
+from dvctt.dossiers.selectors_papers import papers_of
+from dvctt.guidance import apply as guidance_apply
 from dvctt.portal import services
 from dvctt.portal.eform_fields import eform_data_from_post, eform_fields
 from dvctt.portal.models import ApplicationDraft
+from dvctt.portal.prefill import account_facts, eform_locked, eform_prefilled
 from dvctt.portal.selectors import draft_get_for_user, draft_version
 from dvctt.portal.views.errors import raise_http
+
+#: How many stored papers the picker offers (newest first); "Giấy tờ của tôi" lists them all.
+PAPERS_OFFERED = 200
 
 STEPS = (
     ("details", gettext_lazy("Thông tin")),
@@ -101,6 +107,8 @@ def _details_context(
 ) -> dict[str, Any]:
     version = _version(draft)
     verified = _verified_applicant(user)
+    facts = account_facts(user)
+    locked = eform_locked(version.eform, facts)
     return {
         "draft": draft,
         "version": version,
@@ -108,7 +116,13 @@ def _details_context(
         "applicant": {**(draft.applicant_data or {}), **verified},
         "verified": verified,
         "identity": national_identity_of(user) if verified else None,
-        "fields": eform_fields(version.eform or [], draft.form_data or {}, errors),
+        "fields": eform_fields(
+            version.eform or [],
+            eform_prefilled(version.eform, draft.form_data, facts),
+            errors,
+            verified=set(locked),
+        ),
+        "verified_form": bool(locked),
         "errors": errors,
         "steps": _steps("details"),
     }
@@ -147,19 +161,24 @@ def draft_details(request: HttpRequest, draft_id: int) -> HttpResponse:
     )
 
 
-def _files_context(draft: ApplicationDraft, errors: dict[str, list[str]]) -> dict[str, Any]:
+def _files_context(draft: ApplicationDraft, errors: dict[str, list[str]], user: Any) -> dict[str, Any]:
     version = _version(draft)
-    files = list(draft.files.all())
+    files = list(draft.files.select_related("source__dossier"))
+    papers = list(papers_of(user)[:PAPERS_OFFERED])
     components = [
         {
             "component": c,
             "key": f"component-{c.position}",
             "files": [f for f in files if f.component_position == c.position],
             "errors": errors.get(f"component-{c.position}", []),
+            # The applicant's papers of the same name first (a birth certificate for a birth certificate).
+            "same_papers": [p for p in papers if p.name.casefold() == c.name.casefold()],
+            "other_papers": [p for p in papers if p.name.casefold() != c.name.casefold()],
         }
         for c in version.components.all()
     ]
     return {
+        "papers": papers,
         "draft": draft,
         "version": version,
         "components": components,
@@ -182,6 +201,7 @@ def draft_files(request: HttpRequest, draft_id: int) -> HttpResponse:
             return _upload_one_json(request, draft)
         version = _version(draft)
         for component in version.components.all():
+            _add_chosen_paper(request, draft, component.position, errors)
             for upload in request.FILES.getlist(f"component-{component.position}"):
                 try:
                     services.draft_add_file(
@@ -200,8 +220,33 @@ def draft_files(request: HttpRequest, draft_id: int) -> HttpResponse:
             messages.success(request, _("Đã lưu các tệp đính kèm."))
             return redirect("portal:draft_files", draft_id=draft.pk)
     return render(
-        request, "portal/draft_files.html", _files_context(draft, errors), status=400 if errors else 200
+        request,
+        "portal/draft_files.html",
+        _files_context(draft, errors, request.user),
+        status=400 if errors else 200,
     )
+
+
+def _add_chosen_paper(
+    request: HttpRequest, draft: ApplicationDraft, position: int, errors: dict[str, list[str]]
+) -> None:
+    """The stored paper chosen for the component (``paper-<position>``), if any; a refusal goes beside it."""
+    choice = request.POST.get(f"paper-{position}", "").strip()
+    if not choice:
+        return
+    key = f"component-{position}"
+    if not choice.isdigit():
+        errors.setdefault(key, []).append(_("Giấy tờ đã chọn không hợp lệ."))
+        return
+    try:
+        services.draft_add_paper(
+            actor=request.user,  # type: ignore[arg-type]
+            draft_id=draft.pk,
+            component_position=position,
+            paper_id=int(choice),
+        )
+    except DomainError as exc:
+        errors.setdefault(key, []).append(exc.message)
 
 
 def _upload_one_json(request: HttpRequest, draft: ApplicationDraft) -> JsonResponse:
@@ -250,9 +295,12 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
     if draft.dossier_code:
         return redirect("portal:dossier_submitted", code=draft.dossier_code)
     error: DomainError | None = None
+    guide = guidance_apply.guide_choice(request)  # the optional "Cán bộ hướng dẫn" (docs/guidance.md)
     if request.method == "POST":
         try:
-            dossier = services.draft_submit(actor=request.user, draft_id=draft.pk)  # type: ignore[arg-type]
+            with transaction.atomic():
+                dossier = services.draft_submit(actor=request.user, draft_id=draft.pk)  # type: ignore[arg-type]
+                guidance_apply.guide_record(guide, dossier=dossier)
         except DomainError as exc:
             raise_http(exc)
             error = exc
@@ -275,6 +323,7 @@ def draft_review(request: HttpRequest, draft_id: int) -> HttpResponse:
             "problems": problems,
             "error": error,
             "steps": _steps("review"),
+            "guide": guide,
         },
         status=400 if error else 200,
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from dvctt.catalog.models import OnlineLevel
 from dvctt.catalog.selectors import (
+    component_template_get,
     field_list,
     procedure_get_for_display,
     procedure_search,
@@ -69,3 +70,17 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/procedure_detail.html",
         {"display": display, "version": display.version, "versions": versions},
     )
+
+
+def component_template(request: HttpRequest, code: str, component_id: int) -> FileResponse:
+    """A form template of the procedure's papers, downloaded from the procedure page. Served here, not from
+    MEDIA_URL: the media folder also holds dossier files and is never published as a whole."""
+    try:
+        component = component_template_get(code=code, component_id=component_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    try:
+        handle = component.template.open("rb")
+    except OSError as exc:  # listed in the catalogue, missing on disk: a missing page, not a server error
+        raise Http404(_("Không có mẫu đơn, tờ khai này.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=component.template.name.rsplit("/", 1)[-1])

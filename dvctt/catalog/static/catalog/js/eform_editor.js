@@ -43,6 +43,8 @@
     this.textarea = document.getElementById(root.getAttribute("data-target"));
     this.types = JSON.parse(root.getAttribute("data-types"));
     this.t = JSON.parse(root.getAttribute("data-texts"));
+    // [[value, label, field types it fits]]: "" = recognised by the field's name, "none" = never filled.
+    this.prefills = JSON.parse(root.getAttribute("data-prefills") || "[]");
     this.list = root.querySelector("[data-fields]");
     this.preview = root.querySelector("[data-preview]");
     this.uid = 0;
@@ -68,6 +70,7 @@
       if (f.required) { out.required = true; }
       if (CHOICE_TYPES.indexOf(out.type) !== -1) { out.choices = f.choices || []; }
       if (f.help) { out.help = f.help; }
+      if (f.prefill) { out.prefill = f.prefill; }
       if (TEXT_TYPES.indexOf(out.type) !== -1 && f.max_length) {
         var n = parseInt(f.max_length, 10);
         out.max_length = isNaN(n) ? f.max_length : n;
@@ -156,6 +159,27 @@
     box.appendChild(reqWrap);
 
     var choices = input("choices", this.t.choices, { tag: "textarea", rows: 3, "data-key": "choices" });
+    var prefillWrap = el("div");
+    var prefill = el("select", { id: id + "-prefill", "data-key": "prefill" });
+    function fillPrefillOptions() {
+      // Only the account values that fit the field's type (the server refuses the others).
+      prefill.textContent = "";
+      self.prefills.forEach(function (item) {
+        var fits = !item[2].length || item[2].indexOf(field.type || "text") !== -1;
+        if (!fits && field.prefill !== item[0]) { return; }
+        var option = el("option", { value: item[0] }, item[1]);
+        if ((field.prefill || "") === item[0]) { option.selected = true; }
+        prefill.appendChild(option);
+      });
+    }
+    fillPrefillOptions();
+    prefill.addEventListener("change", function () {
+      if (prefill.value) { field.prefill = prefill.value; } else { delete field.prefill; }
+      self.save();
+    });
+    prefillWrap.appendChild(el("label", { "for": prefill.id }, this.t.prefill));
+    prefillWrap.appendChild(prefill);
+    box.appendChild(prefillWrap);
     input("help", this.t.help, { "data-key": "help" });
     var maxLength = input("max_length", this.t.max_length, { inputmode: "numeric", "data-key": "max_length" });
 
@@ -163,7 +187,12 @@
       choices.hidden = CHOICE_TYPES.indexOf(field.type || "text") === -1;
       maxLength.hidden = TEXT_TYPES.indexOf(field.type || "text") === -1;
     }
-    select.addEventListener("change", function () { field.type = select.value; showOptional(); self.save(); });
+    select.addEventListener("change", function () {
+      field.type = select.value;
+      showOptional();
+      fillPrefillOptions();
+      self.save();
+    });
     showOptional();
 
     var buttons = el("div", { "class": "eform-editor-buttons" });
