@@ -122,7 +122,7 @@ def test_locustfile_runs_a_short_morning_without_failures(morning, tmp_path):
                 "-r",
                 "10",
                 "--run-time",
-                "8s",
+                "12s",  # ten Argon2 sign-ins on a busy two-core machine take several seconds before any page
                 "--stop-timeout",
                 "10",  # a leader's first dashboard, cold on a busy machine, may take seconds: let it finish
                 "--host",

@@ -192,6 +192,7 @@ class Leader(_SignedIn):
     def on_start(self) -> None:
         super().on_start()
         self.indicator_pages: list[str] = []
+        self.overview()  # a leader's morning starts on the overview (and finds the indicator pages there)
 
     @task(3)
     def overview(self) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dvctt.common.errors import AccessDenied, ConflictError, DomainError, NotFoundError
 from dvctt.common.text import FREE_TEXT_MAX_CHARS, fold
@@ -344,6 +345,26 @@ def _practice_values(
     }
 
 
+#: Translated when raised (gettext_lazy: the module is imported before a request's language is known).
+_PRACTICE_REFUSALS = {
+    "create": gettext_lazy("Chỉ cán bộ theo dõi kế hoạch viết được cách làm hay."),
+    "update": gettext_lazy("Chỉ cán bộ theo dõi kế hoạch sửa được cách làm hay."),
+}
+
+
+def _practice_checked(*, actor: Any, action: str, unit_id: int, today: date | None, **fields: Any):
+    """The unit and the checked values of a practice being written (create or update), or the refusal."""
+    from dvctt.agencies.models import Unit
+
+    if not access.can_write_practices(actor):
+        raise AccessDenied(str(_PRACTICE_REFUSALS[action]))
+    values = _practice_values(**fields, today=today or timezone.localdate())
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit is None:
+        raise DomainError(_("Hãy chọn đơn vị."), fields={"unit": [_("Bắt buộc.")]})
+    return unit, values
+
+
 def practice_create(
     *,
     actor: Any,
@@ -361,11 +382,11 @@ def practice_create(
 ) -> GoodPractice:
     """A draft good practice of a unit (the department only). Periods are whole months, quarters, halves or years
     as the dashboards name them, or any dates; the period after starts after the one before ends."""
-    from dvctt.agencies.models import Unit
-
-    if not access.can_write_practices(actor):
-        raise AccessDenied(_("Chỉ cán bộ theo dõi kế hoạch viết được cách làm hay."))
-    values = _practice_values(
+    unit, values = _practice_checked(
+        actor=actor,
+        action="create",
+        unit_id=unit_id,
+        today=today,
         title=title,
         what=what,
         who=who,
@@ -375,11 +396,7 @@ def practice_create(
         after_to=after_to,
         units_mode=units_mode,
         indicators=indicators,
-        today=today or timezone.localdate(),
     )
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
-    if unit is None:
-        raise DomainError(_("Hãy chọn đơn vị."), fields={"unit": [_("Bắt buộc.")]})
     practice = GoodPractice(unit=unit, author=actor, **values)
     practice._history_user = actor  # type: ignore[attr-defined]
     practice.save()
@@ -403,11 +420,11 @@ def practice_update(
     today: date | None = None,
 ) -> GoodPractice:
     """Change a practice (draft or published: the department only); the previous version stays in the history."""
-    from dvctt.agencies.models import Unit
-
-    if not access.can_write_practices(actor):
-        raise AccessDenied(_("Chỉ cán bộ theo dõi kế hoạch sửa được cách làm hay."))
-    values = _practice_values(
+    unit, values = _practice_checked(
+        actor=actor,
+        action="update",
+        unit_id=unit_id,
+        today=today,
         title=title,
         what=what,
         who=who,
@@ -417,11 +434,7 @@ def practice_update(
         after_to=after_to,
         units_mode=units_mode,
         indicators=indicators,
-        today=today or timezone.localdate(),
     )
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
-    if unit is None:
-        raise DomainError(_("Hãy chọn đơn vị."), fields={"unit": [_("Bắt buộc.")]})
     with transaction.atomic():
         practice = GoodPractice.objects.select_for_update().filter(pk=practice_id).first()
         if practice is None:
