@@ -34,6 +34,9 @@ PORTAL_ENV := DVCTT_NATIONAL_PORTAL_TRANSPORT=adapter \
 	DVCTT_NATIONAL_PORTAL_ADAPTER_URL=http://127.0.0.1:$(PORTAL_PORT)/adapter \
 	DVCTT_NATIONAL_PORTAL_USERNAME=dvctt DVCTT_NATIONAL_PORTAL_PASSWORD=sandbox \
 	DVCTT_NATIONAL_PORTAL_UNIT_CODE=000.00.00.H38 DVCTT_NATIONAL_PORTAL_DSTCODE=DVCQG
+# The demo is a development server on loopback: debug on for every step (the production warning about a loopback
+# DVCTT_PUBLIC_BASE_URL, dvctt.W002, is not for it).
+demo seed: export DVCTT_DEBUG := 1
 demo: venv
 	$(DVCTT) migrate --noinput
 	$(DVCTT) demo_seed
