@@ -1,20 +1,19 @@
 """The tracking register as PDF laid out by ReportLab, and the long register written in the background.
 
-Text is read back with poppler's ``pdftotext`` (installed by .ci/run); the background path runs through the
+Text is read back in pure Python (pypdf), so nothing here needs a system tool; the background path runs through the
 tests' task backend (the immediate backend: the task runs for real, in the request that queued it).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from dvctt.dossiers.models import Dossier, DossierEvent, RegisterExport
 from dvctt.dossiers.slips import register_exports
@@ -24,20 +23,16 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROWS = 1_200
 START = datetime(2025, 3, 3, 7, 30, tzinfo=VN)
 
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None,
-    reason="poppler-utils (pdftotext) is not installed: apt-get install poppler-utils",
-)
-
 
 def pdftotext(pdf: bytes, *, layout: bool = False) -> str:
-    args = [shutil.which("pdftotext") or "pdftotext", *(["-layout"] if layout else []), "-", "-"]
-    return subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    """The PDF's text, read in pure Python (pypdf: no system tool, so nothing is skipped on a new machine)."""
+    reader = PdfReader(BytesIO(pdf))
+    mode = "layout" if layout else "plain"
+    return "\n".join(page.extract_text(extraction_mode=mode) for page in reader.pages)
 
 
 def pdf_pages(pdf: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S607
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    return len(PdfReader(BytesIO(pdf)).pages)
 
 
 def _load(unit, procedure, rows: int) -> list[str]:
@@ -98,7 +93,6 @@ def short_limit_register(unit, procedure, settings):
 
 
 # --- the layout ---------------------------------------------------------------------------------------------
-@needs_pdftotext
 def test_pdf_of_1200_rows_has_every_row_and_the_vietnamese_text(long_register, unit):
     codes, start, end = long_register
     # Given a register of 1,200 rows
@@ -135,7 +129,8 @@ def test_pdf_of_1200_rows_has_every_row_and_the_vietnamese_text(long_register, u
     # and the pages are A4 landscape, numbered "Trang n/N"
     pages = pdf_pages(pdf)
     assert pages > 20
-    assert f"Trang 1/{pages}" in flat and f"Trang {pages}/{pages}" in flat
+    # (the total is drawn after the last page is known: a text reader may put a space before it)
+    assert re.search(rf"Trang 1/ ?{pages}\b", flat) and re.search(rf"Trang {pages}/ ?{pages}\b", flat)
     assert re.search(rb"/MediaBox \[\s*0 0 841\.88\d* 595\.27\d*\s*\]", pdf)
 
 
@@ -158,7 +153,6 @@ def _register_url(unit, start, end) -> str:
     return f"/api/v1/registers/?unit={unit.code}&from={start:%Y-%m-%d}&to={end:%Y-%m-%d}&format=pdf"
 
 
-@needs_pdftotext
 def test_a_long_register_is_made_in_the_background_with_progress(
     client, long_register, unit, one_stop, monkeypatch
 ):
