@@ -181,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "dvctt.accounts.backends.AccountBackend",
 ]
 # Login throttling: five failures for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("DVCTT_LOGIN_FAILURE_LIMIT", "5"))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from dvctt.accounts.backends import ACCOUNT_BACKEND
 from dvctt.accounts.forms import LoginForm
 from dvctt.accounts.landing import landing_url
 from dvctt.accounts.models import Role, User
@@ -124,7 +125,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     for problem in problems:
                         form.add_error(target if target in form.fields else None, problem)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=ACCOUNT_BACKEND)
                 return redirect(_safe_next(request) or "accounts:profile")
         status = 400
     return render(
@@ -288,7 +289,7 @@ def national_link(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, exc.message)
                 else:
                     request.session.pop(PENDING_LINK_SESSION_KEY, None)
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, user, backend=ACCOUNT_BACKEND)
                     request.session[NATIONAL_SESSION_KEY] = claims.tech_id
                     return redirect(_safe(request, next_url) or landing_url(user))
     return render(

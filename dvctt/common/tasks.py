@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django_tasks import task_backends
 from django_tasks.base import Task, TaskResult
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_rq import RQBackend
@@ -66,6 +67,13 @@ def _enqueue_or_spool(
 _batch = threading.local()
 
 
+def tasks_commit_with_caller() -> bool:
+    """Whether a queued task is a row of the project's database (the database backend, one machine): then the
+    tasks a change queues may be written in the change's own transaction — committed with it, or never written
+    if it rolls back, with no second transaction after the commit. Other backends queue after the commit."""
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
 @contextmanager
 def tasks_batched() -> Iterator[None]:
     """Queue the database backend's tasks of the block in one INSERT at its end (one statement, one commit when
@@ -86,7 +94,11 @@ def tasks_batched() -> Iterator[None]:
 def _insert_batch(
     pending: list[tuple[DatabaseBackend, Task[..., Any], tuple[Any, ...], dict[str, Any]]],
 ) -> None:
-    """What ``DatabaseBackend.enqueue`` writes and signals for each task, with one ``bulk_create``."""
+    """What ``DatabaseBackend.enqueue`` writes and signals for each task, in one INSERT.
+
+    The statement is the model's own columns and values as the ORM prepares them (``pre_save``, then
+    ``get_db_prep_save``), written as one ``VALUES`` list: ``bulk_create`` on PostgreSQL sends a few rows as
+    arrays (``UNNEST``), which cost a submission twice the CPU of the rows themselves (bench/bench_submit.py)."""
     from django_tasks_db.compat import normalize_json, task_enqueued
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -97,12 +109,26 @@ def _insert_batch(
             priority=task.priority,
             task_path=task.module_path,
             queue_name=task.queue_name,
-            # what the backend's pre_save receiver (which bulk_create does not send) puts for "no delay"
+            # what the backend's pre_save receiver (which a direct INSERT does not send) puts for "no delay"
             run_after=task.run_after or get_date_max(),
             backend_name=backend.alias,
         )
         for backend, task, args, kwargs in pending
     ]
-    DBTaskResult.objects.bulk_create(rows)
+    connection = connections[router.db_for_write(DBTaskResult)]
+    fields = DBTaskResult._meta.concrete_fields
+    quote = connection.ops.quote_name
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [
+        field.get_db_prep_save(field.pre_save(row, True), connection) for row in rows for field in fields
+    ]
+    # identifiers from the model, quoted; every value a parameter
+    sql = f"INSERT INTO {quote(DBTaskResult._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+    sql += f"VALUES {', '.join([placeholders] * len(rows))}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
     for (backend, _task, _args, _kwargs), row in zip(pending, rows, strict=True):
         task_enqueued.send(type(backend), task_result=row.task_result)

@@ -7,7 +7,8 @@ Every transition service calls :func:`transition_apply`. It
 3. checks the move against the state table (:mod:`dvctt.dossiers.states`) and the actor's role and unit;
 4. lets the caller change fields, then saves only those fields and bumps ``version``;
 5. appends one :class:`DossierEvent` in the same transaction, with its outbox message for the national sync;
-6. after commit, sends the ``dossier_changed`` signal (notifications, rollups, national sync listen to it).
+6. sends the ``dossier_changed`` signal (notifications, rollups listen to it): in the same transaction on the
+   database task backend, their tasks committed with the change; after the commit on the others.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from django.utils.translation import gettext as _
 
 from dvctt.accounts.models import Role, User
 from dvctt.common.errors import AccessDenied, ConflictError, NotFoundError
-from dvctt.common.tasks import tasks_batched
+from dvctt.common.tasks import tasks_batched, tasks_commit_with_caller
 from dvctt.dossiers.models import Dossier, DossierEvent, DossierFile, SyncState
 from dvctt.dossiers.states import BEFORE_WITHDRAWAL, RESUME, SAME, Move, Status, transition_check
 from dvctt.outbox.services import message_publish
 
-#: Sent after the transaction that changed a dossier commits: ``dossier_id``, ``event_id``, ``action``.
+#: Sent for a committed change of a dossier (:func:`announce_on_commit`): ``dossier_id``, ``event_id``, ``action``.
+#: Receivers only queue tasks (``task_enqueue``): on the database task backend they run inside the transaction.
 dossier_changed = Signal()
 #: Sent inside the ``return_result`` transaction (the dossier locked) with ``dossier``: a receiver refuses to issue
 #: the result by raising a DomainError (the signing app does, for a result not validly signed).
@@ -151,14 +153,22 @@ def _known(queryset: Any, rows: list[Any]) -> Any:
 
 
 def announce_on_commit(event: DossierEvent) -> None:
-    """Send ``dossier_changed`` once the caller's transaction commits (never for a rolled-back change). The tasks
-    its receivers queue in the database (notification, rollups) go in one INSERT."""
+    """Send ``dossier_changed`` for ``event``, never for a rolled-back change. The tasks its receivers queue
+    (notification, rollups) go in one INSERT.
+
+    On the database task backend (one machine) the signal is sent at once, inside the caller's transaction: the
+    tasks' rows commit with the change in the same COMMIT (a transactional outbox: a crash right after the commit
+    loses no notification) and roll back with it. On the other backends (Redis, immediate) it is sent once the
+    transaction commits."""
     dossier_id, event_id, action = event.dossier_id, event.pk, event.action
 
     def announce() -> None:
         with tasks_batched():
             dossier_changed.send(sender=Dossier, dossier_id=dossier_id, event_id=event_id, action=action)
 
+    if tasks_commit_with_caller() and transaction.get_connection().in_atomic_block:
+        announce()
+        return
     transaction.on_commit(announce)
 
 

@@ -32,11 +32,11 @@ BODY = {
     "applicant_name": "Nguyễn Văn An",
     "form_data": GOOD_FORM,
 }
-#: Session, user; BEGIN, the code (one upsert), the dossier, the national-account check, the event, COMMIT; the two
-#: tasks (notification, rollups) in one INSERT after the commit, in their own transaction. It was 18, with the
-#: catalogue read four times, the counter twice, the last event number, a task an INSERT and a commit, and the
-#: dossier read back for the answer.
-STATEMENTS = 11
+#: Session, user (with its national identity link); BEGIN, the code (one upsert), the dossier, the event, the two
+#: tasks (notification, rollups) in one INSERT, COMMIT. It was 18, with the catalogue read four times, the counter
+#: twice, the last event number, a task an INSERT and a commit each, and the dossier read back for the answer; then
+#: 11, with the link read apart and the tasks in a second transaction after the commit.
+STATEMENTS = 8
 
 
 @pytest.fixture
@@ -81,6 +81,8 @@ def test_an_api_submission_costs_a_pinned_number_of_statements(procedure, citize
     assert len(sql) == STATEMENTS, "\n".join(sql)
     assert not [s for s in sql if "catalog_" in s or "agencies_" in s], "the catalogue is read from the copy"
     assert sum("INSERT" in s and "dbtaskresult" in s for s in sql) == 1  # both tasks in one statement
+    assert sql.count("COMMIT") == 1  # ... committed with the dossier, in its transaction
+    assert sql.index("COMMIT") > max(i for i, s in enumerate(sql) if "dbtaskresult" in s)
     # the answer is the full dossier, as a fresh read would give it
     body = response.json()
     dossier = Dossier.objects.get(code=body["code"])
@@ -100,6 +102,52 @@ def test_an_api_submission_costs_a_pinned_number_of_statements(procedure, citize
         ("dvctt.dossiers.notifications.tasks.notify_event", event.pk),
         ("dvctt.monitoring.tasks.refresh_dossier", dossier.pk),
     } <= tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_linked_account_is_marked_with_no_statement_more(procedure, citizen, database_tasks):
+    """The account of the signed-in request comes with its national identity link (accounts/backends.py): the
+    dossier carries the national account's keys, and the submission costs the same statements."""
+    from django.utils import timezone
+
+    from dvctt.accounts.models import NationalIdentity
+
+    NationalIdentity.objects.create(
+        user=citizen,
+        tech_id="TECH-0042",
+        subject="sub-42",
+        id_number="020199001234",
+        verified_at=timezone.now(),
+    )
+    client, token = _signed_in(citizen)
+    assert _post(client, token).status_code == 201
+
+    with CaptureQueriesContext(connection) as statements:
+        response = _post(client, token)
+
+    assert response.status_code == 201, response.content
+    assert len(statements.captured_queries) == STATEMENTS
+    assert Dossier.objects.get(code=response.json()["code"]).extra == {
+        "TaiKhoanDuocXacThucVoiVNeID": 1,
+        "MaDoiTuong": "TECH-0042",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tasks_of_a_rolled_back_submission_are_never_written(procedure, unit, citizen, database_tasks):
+    """On the database task backend the tasks are rows of the submission's own transaction: a rollback after the
+    dossier was written (here the caller's own transaction fails) leaves neither the dossier nor its tasks."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.dossier_submit(actor=citizen, submission=submission(unit), at=vn(2025, 3, 3))
+        assert DBTaskResult.objects.count() == 2  # written, not yet committed
+        raise RuntimeError("the caller fails after the submission")
+
+    assert Dossier.objects.count() == DBTaskResult.objects.count() == DossierEvent.objects.count() == 0
+    services.dossier_submit(actor=citizen, submission=submission(unit), at=vn(2025, 3, 3))
+    assert DBTaskResult.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -9,9 +9,9 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import pre_save
 
         from dvctt.dossiers.models import Dossier
         from dvctt.integrations.identity.dossiers import dossier_mark_national_account
 
-        post_save.connect(dossier_mark_national_account, sender=Dossier, dispatch_uid="identity.dossier_mark")
+        pre_save.connect(dossier_mark_national_account, sender=Dossier, dispatch_uid="identity.dossier_mark")

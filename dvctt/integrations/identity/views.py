@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dvctt.accounts.backends import ACCOUNT_BACKEND
 from dvctt.accounts.landing import landing_url
 from dvctt.accounts.national import (
     NATIONAL_SESSION_KEY,
@@ -189,6 +190,6 @@ def callback(request: HttpRequest) -> HttpResponse:
             "at": time.time(),
         }
         return redirect("accounts:national_link")
-    login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, outcome.user, backend=ACCOUNT_BACKEND)
     request.session[NATIONAL_SESSION_KEY] = claims.tech_id
     return redirect(_safe_next(request, next_url) or landing_url(outcome.user))
