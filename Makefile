@@ -69,9 +69,11 @@ pytest:
 	DVCTT_TESTING=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 ## Refresh the English catalogue from the code (then fill the empty msgstr) and compile it (.mo is committed)
+## and compile DRF's messages in Vietnamese (dvctt/locale/vendor, kept by hand, never extracted: docs/api.md)
 messages: venv
 	DVCTT_TESTING=1 $(DVCTT) makemessages -l en --add-location=file --no-obsolete --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=var --ignore=bench
 	DVCTT_TESTING=1 $(DVCTT) compilemessages -l en --ignore=.venv --ignore=.tools
+	msgfmt --check -o dvctt/locale/vendor/vi/LC_MESSAGES/django.mo dvctt/locale/vendor/vi/LC_MESSAGES/django.po
 
 ## Refresh the tests' copy of the province's sample (tests/data/sample) from SHARED (default ../shared)
 SHARED ?= ../shared

@@ -193,7 +193,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "dvctt" / "locale"]
+# The project's catalogue, then Django REST framework's messages in Vietnamese, which take precedence over DRF's
+# own, nearly empty, vi catalogue (docs/api.md). Keep dvctt/locale first and free of source files: makemessages
+# writes a file's strings to the last entry whose parent folder holds the file, else to the first entry.
+LOCALE_PATHS = [BASE_DIR / "dvctt" / "locale", BASE_DIR / "dvctt" / "locale" / "vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
