@@ -255,6 +255,9 @@ DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1
 # Pictures of the guides (docs/guides.md): PNG, JPEG or WebP up to this size.
 DVCTT_GUIDE_IMAGE_MAX_BYTES = int(os.environ.get("DVCTT_GUIDE_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
 # DejaVu Sans for PDFs laid out by ReportLab (the long tracking register; Debian's fonts-dejavu-core).
+# "Was this helpful?" posts per client address in a window of seconds (docs/guides.md); 0 turns the limit off.
+DVCTT_GUIDE_FEEDBACK_LIMIT = int(os.environ.get("DVCTT_GUIDE_FEEDBACK_LIMIT", "30"))
+DVCTT_GUIDE_FEEDBACK_WINDOW = int(os.environ.get("DVCTT_GUIDE_FEEDBACK_WINDOW", "3600"))
 DVCTT_PDF_FONT_DIR = Path(os.environ.get("DVCTT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 # A tracking register PDF longer than this is written by a background task, with progress (docs/slips.md).
 DVCTT_REGISTER_PDF_INLINE_ROWS = int(os.environ.get("DVCTT_REGISTER_PDF_INLINE_ROWS", "500"))

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 
 class Kind(models.TextChoices):
@@ -67,6 +68,18 @@ class Publishable(models.Model):
         abstract = True
 
 
+class GuideRevisionFields(models.Model):
+    """What a guide's revision keeps beyond the guide's own columns: the codes of the procedures attached to the
+    working copy at that save. A many-to-many set is no column, so django-simple-history would not copy it, and a
+    change of the attached procedures would leave no trace in the history. ``None`` on revisions written before
+    the codes were kept (migration 0002)."""
+
+    procedure_codes = models.JSONField(_("mã thủ tục áp dụng"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Guide(Publishable):
     slug = models.SlugField(
         _("đường dẫn"),
@@ -88,7 +101,9 @@ class Guide(Publishable):
     live_procedures = models.ManyToManyField(
         "catalog.Procedure", blank=True, related_name="live_guides", editable=False
     )
-    history = HistoricalRecords(excluded_fields=["live", "live_folded", "is_live"])
+    history = HistoricalRecords(
+        excluded_fields=["live", "live_folded", "is_live"], bases=[GuideRevisionFields]
+    )
 
     class Meta:
         verbose_name = _("hướng dẫn")
@@ -103,6 +118,25 @@ class Guide(Publishable):
 
     def __str__(self) -> str:
         return self.title_vi
+
+
+def _revision_procedure_codes(
+    sender: type, instance: object, history_instance: object, **kwargs: object
+) -> None:
+    """Copy the attached procedures' codes into a guide's revision. A service that saves the working copy before
+    setting the new set (a new guide has no key to attach to yet) names the codes in ``_revision_procedure_codes``;
+    any other save (a workflow move) keeps the set it has."""
+    if not isinstance(instance, Guide):
+        return
+    codes = getattr(instance, "_revision_procedure_codes", None)
+    if codes is None:
+        codes = list(instance.procedures.values_list("code", flat=True)) if instance.pk else []
+    history_instance.procedure_codes = sorted(codes)  # type: ignore[attr-defined]
+
+
+pre_create_historical_record.connect(
+    _revision_procedure_codes, dispatch_uid="guides_revision_procedure_codes"
+)
 
 
 class Faq(Publishable):

@@ -185,8 +185,17 @@ def faq_get_for_desk(*, user: Any, faq_id: int) -> Faq:
 
 
 def revisions(*, item: Guide | Faq, limit: int = 200) -> list[Any]:
-    """The working copy's history, newest first: who saved, when, which move."""
-    return list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    """The working copy's history, newest first: who saved, when, which move. A guide's revisions also say which
+    procedures were attached, and ``procedures_changed`` marks a revision whose set differs from the one before
+    (unknown on revisions older than the codes: never marked)."""
+    rows = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    if isinstance(item, Guide):
+        for newer, older in zip(rows, [*rows[1:], None], strict=True):
+            before = None if older is None else older.procedure_codes
+            newer.procedures_changed = (
+                None not in (before, newer.procedure_codes) and before != newer.procedure_codes
+            )
+    return rows
 
 
 def revision_get(*, item: Guide | Faq, history_id: int) -> Any:

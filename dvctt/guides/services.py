@@ -122,11 +122,45 @@ def _kind(value: str, *, field: str) -> str:
     return value
 
 
-def _save_revision(item: Publishable, *, actor: Any, reason: str) -> None:
-    """Save ``item``: its history row names the actor and the move (a demo or a command has no request)."""
+def _save_revision(
+    item: Publishable, *, actor: Any, reason: str, procedures: Sequence[Procedure] | None = None
+) -> None:
+    """Save ``item``: its history row names the actor and the move (a demo or a command has no request) and, for
+    a guide, the attached procedures: ``procedures`` when the caller sets a new set right after this save,
+    otherwise the set it has (guides.models.GuideRevisionFields)."""
     item._history_user = actor  # type: ignore[attr-defined]
     item._change_reason = reason  # type: ignore[attr-defined]
-    item.save()
+    if procedures is not None:
+        item._revision_procedure_codes = [p.code for p in procedures]  # type: ignore[attr-defined]
+    try:
+        item.save()
+    finally:
+        item.__dict__.pop("_revision_procedure_codes", None)
+
+
+def _locked(model: type[P], item_id: int, *, missing: str) -> P:
+    """The row of a guide or an FAQ entry, locked until the end of the caller's transaction; NotFoundError."""
+    item = model._default_manager.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise NotFoundError(missing)
+    return item
+
+
+def _draft_save(
+    item: P, *, actor: Any, fields: dict[str, Any], procedures: Sequence[Procedure] | None = None
+) -> P:
+    """Write the checked ``fields`` into a new or a locked, editable working copy, as a draft, with its revision
+    (and, for a guide, its procedures). Inside the caller's transaction."""
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.status = Status.DRAFT
+    creating = item.pk is None
+    item.updated_at = item.created_at if creating else timezone.now()
+    label = workflow.SAVE_LABELS["create" if creating else "update"]
+    _save_revision(item, actor=actor, reason=str(label), procedures=procedures)
+    if procedures is not None:
+        item.procedures.set(procedures)  # type: ignore[attr-defined]
+    return item
 
 
 # Guides -----------------------------------------------------------------------------------------------------
@@ -194,12 +228,11 @@ def guide_create(
         order=order,
     )
     procedures = _procedures(procedure_codes)
-    now = timezone.now()
     try:
         with transaction.atomic():
-            guide = Guide(slug=slug, author=actor, created_at=now, updated_at=now, **fields)
-            _save_revision(guide, actor=actor, reason=str(workflow.SAVE_LABELS["create"]))
-            guide.procedures.set(procedures)
+            guide = _draft_save(
+                Guide(slug=slug, author=actor), actor=actor, fields=fields, procedures=procedures
+            )
     except IntegrityError:
         raise ConflictError(
             _("Đã có hướng dẫn với đường dẫn “%(s)s”.") % {"s": slug}, fields={"slug": [_("Đã dùng.")]}
@@ -234,17 +267,9 @@ def guide_update(
     )
     procedures = _procedures(procedure_codes)
     with transaction.atomic():
-        guide = Guide.objects.select_for_update().filter(pk=guide_id).first()
-        if guide is None:
-            raise NotFoundError(_("Không có hướng dẫn này."))
+        guide = _locked(Guide, guide_id, missing=_("Không có hướng dẫn này."))
         _check_editable(guide)
-        for name, value in fields.items():
-            setattr(guide, name, value)
-        guide.status = Status.DRAFT
-        guide.updated_at = timezone.now()
-        _save_revision(guide, actor=actor, reason=str(workflow.SAVE_LABELS["update"]))
-        guide.procedures.set(procedures)
-    return guide
+        return _draft_save(guide, actor=actor, fields=fields, procedures=procedures)
 
 
 def _check_editable(item: Publishable) -> None:
@@ -289,9 +314,7 @@ def publishable_move(*, model: type[P], item_id: int, action: str, actor: Any, r
     if move.needs_reason:
         reason = _text(reason, label=_("lý do"), field="reason", limit=REASON_MAX)
     with transaction.atomic():
-        item = model._default_manager.select_for_update().filter(pk=item_id).first()
-        if item is None:
-            raise NotFoundError(_("Không có bài này."))
+        item = _locked(model, item_id, missing=_("Không có bài này."))
         if not access.may_move(actor, item, move.who):
             if move.who == "reviewer":
                 raise AccessDenied(
@@ -366,9 +389,7 @@ def guide_image_add(*, actor: Any, guide_id: int, upload: Any) -> GuideImage:
     _require_writer(actor)
     checked = image_check(upload=upload)
     with transaction.atomic():
-        guide = Guide.objects.select_for_update().filter(pk=guide_id).first()
-        if guide is None:
-            raise NotFoundError(_("Không có hướng dẫn này."))
+        guide = _locked(Guide, guide_id, missing=_("Không có hướng dẫn này."))
         if guide.status == Status.ARCHIVED:
             raise ConflictError(_("Bài đã lưu trữ: mở lại để thêm ảnh."), code="not_editable")
         image = GuideImage(
@@ -434,11 +455,8 @@ def faq_create(
         answer_en=answer_en,
         order=order,
     )
-    now = timezone.now()
     with transaction.atomic():
-        faq = Faq(author=actor, created_at=now, updated_at=now, **fields)
-        _save_revision(faq, actor=actor, reason=str(workflow.SAVE_LABELS["create"]))
-    return faq
+        return _draft_save(Faq(author=actor), actor=actor, fields=fields)
 
 
 def faq_update(
@@ -463,16 +481,9 @@ def faq_update(
         order=order,
     )
     with transaction.atomic():
-        faq = Faq.objects.select_for_update().filter(pk=faq_id).first()
-        if faq is None:
-            raise NotFoundError(_("Không có câu hỏi này."))
+        faq = _locked(Faq, faq_id, missing=_("Không có câu hỏi này."))
         _check_editable(faq)
-        for name, value in fields.items():
-            setattr(faq, name, value)
-        faq.status = Status.DRAFT
-        faq.updated_at = timezone.now()
-        _save_revision(faq, actor=actor, reason=str(workflow.SAVE_LABELS["update"]))
-    return faq
+        return _draft_save(faq, actor=actor, fields=fields)
 
 
 def faq_move(*, actor: Any, faq_id: int, action: str, reason: str = "") -> Faq:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -22,6 +24,14 @@ PASSWORD = "x-Pass-12345"
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Iterator[None]:
+    """The feedback limit counts in the cache: each test starts and leaves with no posts counted."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username: str, role: str, unit: Unit | None = None, **extra: Any) -> User:

@@ -4,9 +4,13 @@ an unpublished or archived guide is a 404."""
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvctt.catalog.selectors import catalogue_on
-from dvctt.common.errors import ConflictError, DomainError, NotFoundError
+from dvctt.common.errors import ConflictError, DomainError, NotFoundError, TooManyRequests
+from dvctt.common.request_guard import refusal_response
+from dvctt.common.throttle import throttle_check
 
 from .. import selectors, services
 from ..forms import FeedbackForm
@@ -157,6 +163,33 @@ def image(request: HttpRequest, image_id: int) -> HttpResponseBase:
     return response
 
 
+def _feedback_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """At most ``DVCTT_GUIDE_FEEDBACK_LIMIT`` posts of the form per client address and window (every post counts,
+    before anything is read or written): one vote per session does not stop a client that starts a new session
+    for each post. Past the limit, 429 with Retry-After and nothing written. Reading the pages is never counted."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            throttle_check(
+                request=request,
+                scope="guide-feedback",
+                limit=settings.DVCTT_GUIDE_FEEDBACK_LIMIT,
+                window=settings.DVCTT_GUIDE_FEEDBACK_WINDOW,
+            )
+        except TooManyRequests as exc:
+            message = _(
+                "Hệ thống đã nhận quá nhiều góp ý từ địa chỉ mạng của Ông/Bà. Vui lòng thử lại sau %(n)s phút."
+            ) % {"n": math.ceil(exc.retry_after / 60)}
+            title = _("Gửi góp ý quá nhiều lần")
+            refused = refusal_response(request, status=429, code=exc.code, message=message, title=title)
+            refused["Retry-After"] = str(exc.retry_after)
+            return refused
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
 def _feedback(request: HttpRequest, *, page_key: str, guide: Guide | None, back: str) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -195,6 +228,7 @@ def _feedback(request: HttpRequest, *, page_key: str, guide: Guide | None, back:
 
 
 @require_POST
+@_feedback_limited
 def guide_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         guide = selectors.guide_get_public(slug=slug)
@@ -205,5 +239,6 @@ def guide_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@_feedback_limited
 def faq_feedback(request: HttpRequest) -> HttpResponse:
     return _feedback(request, page_key=FAQ_PAGE, guide=None, back=reverse("guides:faq") + "#gop-y")
