@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dvctt.integrations.messaging",
     "dvctt.portal",
     "dvctt.backoffice",
+    "dvctt.schedule",
 ]
 
 MIDDLEWARE = [
@@ -254,13 +255,18 @@ DVCTT_ZALO_TIMEOUT = float(os.environ.get("DVCTT_ZALO_TIMEOUT", "10"))
 DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Pictures of the guides (docs/guides.md): PNG, JPEG or WebP up to this size.
 DVCTT_GUIDE_IMAGE_MAX_BYTES = int(os.environ.get("DVCTT_GUIDE_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
-# DejaVu Sans for PDFs laid out by ReportLab (the long tracking register; Debian's fonts-dejavu-core).
 # "Was this helpful?" posts per client address in a window of seconds (docs/guides.md); 0 turns the limit off.
 DVCTT_GUIDE_FEEDBACK_LIMIT = int(os.environ.get("DVCTT_GUIDE_FEEDBACK_LIMIT", "30"))
 DVCTT_GUIDE_FEEDBACK_WINDOW = int(os.environ.get("DVCTT_GUIDE_FEEDBACK_WINDOW", "3600"))
+# DejaVu Sans for PDFs laid out by ReportLab (the long tracking register; Debian's fonts-dejavu-core).
 DVCTT_PDF_FONT_DIR = Path(os.environ.get("DVCTT_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 # A tracking register PDF longer than this is written by a background task, with progress (docs/slips.md).
 DVCTT_REGISTER_PDF_INLINE_ROWS = int(os.environ.get("DVCTT_REGISTER_PDF_INLINE_ROWS", "500"))
+# Stored register PDFs are removed this many days after they were made (the daily job register_exports_prune).
+DVCTT_REGISTER_EXPORT_KEEP_DAYS = int(os.environ.get("DVCTT_REGISTER_EXPORT_KEEP_DAYS", "7"))
+# Periodic jobs (docs/operations.md, "Periodic jobs"): overrides of the declared schedule run by `dvctt scheduler`,
+# e.g. "payments_settle=every 10m, guidance_watch=off, steering_remind=daily 07:45, national_catalogue_pull=on".
+DVCTT_SCHEDULE = os.environ.get("DVCTT_SCHEDULE", "")
 # Dashboards: figures computed under older data are shown this long (seconds); see docs/dashboards.md.
 DVCTT_DASHBOARD_FRESH_SECONDS = float(os.environ.get("DVCTT_DASHBOARD_FRESH_SECONDS", "30"))
 # Officials guiding relatives (docs/guidance.md): the daily watch flags an official with more guided dossiers in

@@ -36,6 +36,8 @@ from dvctt.dossiers.slips.register import (
 )
 from dvctt.dossiers.slips.register_exports import (
     register_export_get_for_user,
+    register_export_removed,
+    register_export_removed_message,
     register_export_start,
     register_exports_for_user,
 )
@@ -225,6 +227,8 @@ def register_export_page(request: HttpRequest, export_id: int) -> HttpResponse:
         {
             "export": export,
             "running": running,
+            # the retention job removed the PDF (docs/slips.md): say so instead of a link that would answer 404
+            "removed_message": register_export_removed_message() if register_export_removed(export) else "",
             "breadcrumbs": breadcrumbs(
                 (_("Sổ và danh sách"), reverse("backoffice:exports")), (_("Bản in sổ theo dõi hồ sơ"), None)
             ),

@@ -45,6 +45,8 @@ LAYERS: dict[str, int] = {
     "portal": 5,
     "backoffice": 5,
     "integrations": 5,
+    # The periodic jobs' one schedule (docs/operations.md): it names the tasks of every layer.
+    "schedule": 5,
 }
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -141,18 +143,74 @@ def register_exports_for_user(*, user: User, limit: int = 5) -> list[RegisterExp
 
 
 def register_export_file_for_user(*, user: User, export_id: int) -> RegisterExport:
-    """As ``register_export_get_for_user``, and the file must be ready (else ConflictError)."""
+    """As ``register_export_get_for_user``, and the file must be ready (else ConflictError) and still stored (else
+    NotFoundError ``removed``: its retention ran out)."""
     export = register_export_get_for_user(user=user, export_id=export_id)
+    if register_export_removed(export):
+        raise NotFoundError(register_export_removed_message(), code="removed")
     if export.state != RegisterExport.State.DONE or not export.file:
         raise ConflictError(gettext("Bản in chưa lập xong."), code="not_ready")
     return export
+
+
+def register_export_removed(export: RegisterExport) -> bool:
+    """Whether the export's PDF was removed by the retention job: finished, and its file emptied (a finished export
+    is always stored with its file, so an empty one means removed)."""
+    return export.state == RegisterExport.State.DONE and not export.file
+
+
+def register_export_removed_message() -> str:
+    return gettext(
+        "Bản in này đã bị xóa: bản in sổ theo dõi hồ sơ chỉ được lưu %(days)s ngày sau khi lập. "
+        "Hãy lập lại bản in từ trang Sổ và danh sách."
+    ) % {"days": settings.DVCTT_REGISTER_EXPORT_KEEP_DAYS}
+
+
+#: Rows marked per transaction by the retention job (each transaction's files are removed after its commit).
+PRUNE_BATCH = 200
+
+
+def register_exports_prune(*, now: datetime | None = None, keep_days: int | None = None) -> int:
+    """Remove the stored PDFs of exports finished more than ``keep_days`` (``DVCTT_REGISTER_EXPORT_KEEP_DAYS``)
+    ago; returns how many. Queued and running exports are never touched.
+
+    The row is kept (the status page then says the file was removed) with its file emptied; the file leaves storage
+    only once that change is committed, so a rolled-back run loses no file a row still names. A file whose removal
+    fails is logged and left behind (no row names it any more). Rows are locked with ``skip_locked``: two runs at
+    once share the work."""
+    keep = settings.DVCTT_REGISTER_EXPORT_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = (now or timezone.now()) - timedelta(days=keep)
+    expired = (
+        RegisterExport.objects.filter(state=RegisterExport.State.DONE, finished_at__lt=cutoff)
+        .exclude(file="")
+        .order_by("pk")
+    )
+    removed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(expired.select_for_update(skip_locked=True).values_list("pk", "file")[:PRUNE_BATCH])
+            if not batch:
+                return removed
+            RegisterExport.objects.filter(pk__in=[pk for pk, _name in batch]).update(file="")
+            names = [name for _pk, name in batch]
+            transaction.on_commit(lambda names=names: _stored_files_delete(names))  # type: ignore[misc]
+        removed += len(batch)
+
+
+def _stored_files_delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("register export file %s could not be removed", name)
 
 
 def register_export_json(export: RegisterExport) -> dict[str, object]:
     """The progress record as the API and the status page's poll answer it (ISO times, no personal data)."""
     from django.urls import reverse
 
-    done = export.state == RegisterExport.State.DONE
+    removed = register_export_removed(export)
+    done = export.state == RegisterExport.State.DONE and not removed
     return {
         "id": export.pk,
         "unit": export.unit.code,
@@ -167,4 +225,5 @@ def register_export_json(export: RegisterExport) -> dict[str, object]:
         "status_url": reverse("api:dossier-register-export", args=[export.pk]),
         "download_url": reverse("api:dossier-register-export-file", args=[export.pk]) if done else None,
         "size": export.size if done else None,
+        "removed": removed,
     }
