@@ -33,6 +33,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         apply.draft_file_delete,
         name="draft_file_delete",
     ),
+    path(
+        "ho-so-nhap/<int:draft_id>/chon-giay-to/<int:position>/",
+        papers.draft_paper_pick,
+        name="draft_paper_pick",
+    ),
     path("ho-so-nhap/<int:draft_id>/xem-lai/", apply.draft_review, name="draft_review"),
     path("ho-so-nhap/<int:draft_id>/xoa/", apply.draft_delete, name="draft_delete"),
     path("ho-so-cua-toi/", dossiers.my_dossier_list, name="my_dossiers"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dvctt.accounts.models import User
 from dvctt.common.errors import DomainError
 from dvctt.dossiers.models import Dossier, DossierFile, HiddenPaper
-from dvctt.dossiers.selectors_papers import paper_get_for_user
+from dvctt.dossiers.selectors_papers import paper_copies, paper_get_for_user
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,22 @@ class ComponentReuse:
 
 
 def paper_hide(*, actor: User, paper_id: int) -> None:
-    """Hide one of the actor's papers from their list and the picker (idempotent). The dossier keeps its file."""
+    """Hide one of the actor's papers from their list and the picker (idempotent). The dossier keeps its file.
+
+    The list shows one entry per content, so every copy of the same bytes is hidden with it: otherwise an older
+    copy would take the hidden one's place.
+    """
     paper = paper_get_for_user(user=actor, paper_id=paper_id, include_hidden=True)
-    HiddenPaper.objects.get_or_create(user=actor, file=paper)
+    copies = paper_copies(user=actor, paper=paper).values_list("pk", flat=True)
+    HiddenPaper.objects.bulk_create(
+        [HiddenPaper(user=actor, file_id=pk) for pk in copies], ignore_conflicts=True
+    )
 
 
 def paper_unhide(*, actor: User, paper_id: int) -> None:
-    """Show a hidden paper again (idempotent)."""
+    """Show a hidden paper again, with every copy of the same bytes (idempotent)."""
     paper = paper_get_for_user(user=actor, paper_id=paper_id, include_hidden=True)
-    HiddenPaper.objects.filter(user=actor, file=paper).delete()
+    HiddenPaper.objects.filter(user=actor, file__in=paper_copies(user=actor, paper=paper)).delete()
 
 
 def papers_for_reuse(

@@ -77,7 +77,9 @@ def test_apply_with_a_stored_paper_and_a_prefilled_form_then_my_papers_on_a_phon
             unit,
             components=[
                 services.ComponentUpload("Tờ khai đăng ký khai sinh", pdf_upload("to-khai-cu.pdf")),
-                services.ComponentUpload("Giấy chứng sinh", pdf_upload("chung-sinh.pdf")),
+                services.ComponentUpload(
+                    "Giấy chứng sinh", pdf_upload("chung-sinh.pdf", b"%PDF-1.4\ngiay chung sinh\n%%EOF\n")
+                ),
             ],
         ),
         at=vn(2025, 3, 3, 8, 30),

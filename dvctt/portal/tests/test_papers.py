@@ -42,7 +42,9 @@ def earlier(online_procedure: Any, unit: Any, citizen: Any) -> Dossier:
             unit,
             components=[
                 services.ComponentUpload("Tờ khai đăng ký khai sinh", pdf_upload("to-khai-cu.pdf")),
-                services.ComponentUpload("Giấy chứng sinh", pdf_upload("chung-sinh.pdf")),
+                services.ComponentUpload(
+                    "Giấy chứng sinh", pdf_upload("chung-sinh.pdf", b"%PDF-1.4\ngiay chung sinh\n%%EOF\n")
+                ),
             ],
         ),
         at=vn(2025, 3, 3, 8, 30),

@@ -31,8 +31,9 @@ from dvctt.portal.prefill import account_facts, eform_locked, eform_prefilled
 from dvctt.portal.selectors import draft_get_for_user, draft_version
 from dvctt.portal.views.errors import raise_http
 
-#: How many stored papers the picker offers (newest first); "Giấy tờ của tôi" lists them all.
-PAPERS_OFFERED = 200
+#: How many stored papers each slot's list offers (newest first, one per content); the slot's picker page
+#: (papers.draft_paper_pick) searches and pages through all of them.
+PAPERS_OFFERED = 20
 
 STEPS = (
     ("details", gettext_lazy("Thông tin")),
@@ -164,7 +165,8 @@ def draft_details(request: HttpRequest, draft_id: int) -> HttpResponse:
 def _files_context(draft: ApplicationDraft, errors: dict[str, list[str]], user: Any) -> dict[str, Any]:
     version = _version(draft)
     files = list(draft.files.select_related("source__dossier"))
-    papers = list(papers_of(user)[:PAPERS_OFFERED])
+    offered = list(papers_of(user)[: PAPERS_OFFERED + 1])
+    papers = offered[:PAPERS_OFFERED]
     components = [
         {
             "component": c,
@@ -179,6 +181,7 @@ def _files_context(draft: ApplicationDraft, errors: dict[str, list[str]], user: 
     ]
     return {
         "papers": papers,
+        "more_papers": len(offered) > PAPERS_OFFERED,
         "draft": draft,
         "version": version,
         "components": components,
