@@ -16,10 +16,20 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from dvctt.agencies.selectors import unit_heir_map, unit_names_by_code
 from dvctt.common.errors import NotFoundError
 from dvctt.common.text import fold
 from dvctt.monitoring.indicators import BY_CODE, INDICATORS, Indicator
-from dvctt.plans.dashboards.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period, period_parse
+from dvctt.plans.dashboards.periods import (
+    CUSTOM,
+    HALF,
+    MONTH,
+    QUARTER,
+    UNITS_CURRENT,
+    YEAR,
+    Period,
+    period_parse,
+)
 
 from . import access
 from .models import ActivityFile, Channel, CommunicationActivity, GoodPractice, PracticeState
@@ -196,10 +206,40 @@ class OutreachBrief:
     top_units: list[CountRow] = field(default_factory=list)
 
 
+def _fold_into_today(rows: list[CountRow]) -> list[CountRow]:
+    """``rows`` with each ended unit's counts added to the unit that carries on its work today, most active first.
+
+    The KPI folding's rule and helper (agencies.selectors.unit_heir_map, as monitoring.guided and the dashboards'
+    "today's units"): a unit merged into another counts under it; a unit ended without an heir is left out of the
+    per-unit rows (its activities stay in the province's totals). One query for the heirs, one more only for the
+    name of an heir that recorded nothing itself.
+    """
+    heirs = unit_heir_map()
+    folded: dict[str, CountRow] = {}
+    for row in rows:
+        heir = heirs.get(row.unit_code)
+        if heir is None:
+            continue
+        into = folded.setdefault(heir, CountRow(heir, "", {}, 0, 0))
+        for channel, n in row.by_channel.items():
+            into.by_channel[channel] = into.by_channel.get(channel, 0) + n
+        into.total += row.total
+        into.reach += row.reach
+        if row.unit_code == heir:
+            into.unit_name = row.unit_name
+    names = unit_names_by_code(codes=[code for code, row in folded.items() if not row.unit_name])
+    for code, row in folded.items():
+        row.unit_name = row.unit_name or names.get(code, code)
+    return sorted(folded.values(), key=lambda r: (-r.total, r.unit_code))
+
+
 def outreach_brief(*, period: Period, previous: Period) -> OutreachBrief:
-    """Province-wide: the brief is read only by the province's roles (reports.views). Two queries."""
+    """Province-wide: the brief is read only by the province's roles (reports.views). Two queries, and the
+    folding's (:func:`_fold_into_today`) when ``period`` counts by today's units, as the brief's periods do: the
+    most active units are then today's, like the brief's indicator figures."""
     now = _counts(CommunicationActivity.objects.all(), period)
     before = _counts(CommunicationActivity.objects.all(), previous)
+    top = _fold_into_today(now.rows) if period.units_mode == UNITS_CURRENT else now.rows
     return OutreachBrief(
         channels=[
             ChannelLine(code, str(label), now.by_channel.get(code, 0), before.by_channel.get(code, 0))
@@ -209,7 +249,7 @@ def outreach_brief(*, period: Period, previous: Period) -> OutreachBrief:
         total_before=before.total,
         reach=now.reach,
         reach_before=before.reach,
-        top_units=now.rows[:BRIEF_TOP_UNITS],
+        top_units=top[:BRIEF_TOP_UNITS],
     )
 
 
