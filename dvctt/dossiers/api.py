@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +26,8 @@ from dvctt.common.masking import mask_id
 from dvctt.common.text import FREE_TEXT_MAX_CHARS
 from dvctt.common.throttle import tracking_throttle
 from dvctt.dossiers import services
-from dvctt.dossiers.models import Dossier, DossierFile, ReturnMethod
+from dvctt.dossiers.api_papers import DocumentsMultipartInput, reused_papers_field, submission_documents
+from dvctt.dossiers.models import ApplicantType, Dossier, DossierFile, ReturnMethod
 from dvctt.dossiers.selectors import dossier_get_for_user, dossier_get_public, dossiers_visible_to
 from dvctt.dossiers.services.core import actor_may
 from dvctt.dossiers.states import MOVES, Channel, PaymentChannel, Status, moves_from
@@ -85,13 +86,7 @@ class ResultFileSerializer(serializers.Serializer):
 def result_files(dossier: Dossier) -> list[dict[str, Any]]:
     """The dossier's results with their signature verdicts. The verdicts come from the signing app (a layer
     above) through the ``DVCTT_RESULT_SIGNATURES`` hook: a dotted path to ``f(files) -> {file id: dict}``."""
-    known = getattr(dossier, "_prefetched_objects_cache", {}).get("files")
-    if (
-        known is not None
-    ):  # a dossier just written, its files in hand (dossiers.services.core.relations_known)
-        files = sorted((f for f in known if f.kind == DossierFile.Kind.RESULT), key=lambda f: f.pk)
-    else:
-        files = list(dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("id"))
+    files = [f for f in dossier_files(dossier) if f.kind == DossierFile.Kind.RESULT]
     hook = getattr(settings, "DVCTT_RESULT_SIGNATURES", "")
     verdicts: dict[int, dict[str, Any]] = import_string(hook)(files) if hook and files else {}
     return [
@@ -107,6 +102,57 @@ def result_files(dossier: Dossier) -> list[dict[str, Any]]:
             "signature": verdicts.get(f.pk),
         }
         for f in files
+    ]
+
+
+def dossier_files(dossier: Dossier) -> list[DossierFile]:
+    """All the dossier's files in order, read once per answer (results and documents share the read): the files
+    a service just wrote are in hand (dossiers.services.core.relations_known), otherwise one query."""
+    known = getattr(dossier, "_prefetched_objects_cache", {}).get("files")
+    if known is not None:
+        return sorted(known, key=lambda f: f.pk)
+    read: list[DossierFile] | None = getattr(dossier, "_api_files", None)
+    if read is None:
+        read = list(dossier.files.order_by("id"))
+        dossier._api_files = read  # type: ignore[attr-defined]
+    return read
+
+
+class DocumentSerializer(serializers.Serializer):
+    """A document the applicant gave: a component of the dossier (uploaded, or a stored paper reused) or a
+    supplement. The results are in ``results``."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(
+        choices=[(k.value, k.label) for k in (DossierFile.Kind.COMPONENT, DossierFile.Kind.SUPPLEMENT)]
+    )
+    name = serializers.CharField(help_text="tên thành phần hồ sơ")
+    stored = serializers.BooleanField(help_text="tệp được lưu trên nền tảng")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    reused_paper_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="giấy tờ đã lưu được dùng lại (id trong /api/v1/papers/); null: tệp tải lên",
+    )
+
+
+def dossier_documents(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.pk,
+            "kind": f.kind,
+            "name": f.name,
+            "stored": bool(f.file),
+            "content_type": f.content_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "uploaded_at": f.uploaded_at,
+            "reused_paper_id": f.reused_from_id,
+        }
+        for f in dossier_files(dossier)
+        if f.kind != DossierFile.Kind.RESULT
     ]
 
 
@@ -181,9 +227,23 @@ class DossierDetailSerializer(DossierSerializer):
     fees = serializers.JSONField()
     allowed_actions = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "form_data", "fees", "events", "allowed_actions", "results"]
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "form_data",
+            "fees",
+            "events",
+            "allowed_actions",
+            "results",
+            "documents",
+        ]
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, obj: Dossier) -> list[dict[str, Any]]:
+        """The components and supplements the applicant gave (uploaded or reused from their stored papers)."""
+        return list(DocumentSerializer(dossier_documents(obj), many=True).data)
 
     @extend_schema_field(ResultFileSerializer(many=True))
     def get_results(self, obj: Dossier) -> list[dict[str, Any]]:
@@ -226,20 +286,26 @@ class _SubmitInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     applicant_name = serializers.CharField(max_length=255)
     applicant_id_number = serializers.RegexField(r"^\d{9,12}$", required=False, allow_blank=True)
-    applicant_type = serializers.ChoiceField(choices=[1, 2], default=1)
+    applicant_type = serializers.ChoiceField(choices=ApplicantType.choices, default=ApplicantType.CITIZEN)
     applicant_phone = serializers.CharField(required=False, allow_blank=True, max_length=15)
     applicant_email = serializers.EmailField(required=False, allow_blank=True)
     form_data = serializers.JSONField(required=False)
     client_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
     receive = serializers.BooleanField(default=False)
+    reused_papers = reused_papers_field()
+
+
+class _SubmitMultipartInput(DocumentsMultipartInput, _SubmitInput):  # type: ignore[misc]
+    """The submission as multipart/form-data: the JSON one's fields (``form_data`` and ``reused_papers`` as JSON
+    text parts, DocumentsMultipartInput's fields coming first), and the component files."""
 
 
 class DossierList(APIView):
     permission_classes = [IsAuthenticated]
     # Paged by hand in get(); named here so that the schema documents the pages (page, page_size, count, …).
     pagination_class = Pagination
-    # A submission is JSON: its e-form (form_data) is an object, which a form encoding cannot carry.
-    parser_classes = [JSONParser]
+    # JSON, or multipart/form-data to carry the component files (the e-form then a JSON text part).
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         parameters=[
@@ -264,13 +330,22 @@ class DossierList(APIView):
         )
 
     @extend_schema(
-        request=_SubmitInput,
-        responses={201: DossierDetailSerializer},
+        request={"application/json": _SubmitInput, "multipart/form-data": _SubmitMultipartInput},
+        responses={
+            201: DossierDetailSerializer,
+            404: OpenApiResponse(
+                description="giấy tờ dùng lại (reused_papers) không có, của người khác hoặc đã ẩn "
+                "(paper_not_found)"
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
-        data = _SubmitInput(data=request.data)
+        multipart = (request.content_type or "").startswith("multipart/")
+        data = (_SubmitMultipartInput if multipart else _SubmitInput)(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = data.validated_data
+        user: User = request.user  # type: ignore[assignment]
+        uploads, reused = submission_documents(user=user, values=v)
         submission = services.Submission(
             procedure_code=v["procedure_code"],
             unit_code=v["unit_code"],
@@ -283,9 +358,10 @@ class DossierList(APIView):
                 email=v.get("applicant_email", ""),
             ),
             form_data=v.get("form_data") or {},
+            components=uploads,
+            reused=reused,
             client_key=v.get("client_key", ""),
         )
-        user: User = request.user  # type: ignore[assignment]
         if v["receive"]:
             dossier = services.dossier_intake(actor=user, submission=submission)
             dossier = dossier_get_for_user(user=user, code=dossier.code)
