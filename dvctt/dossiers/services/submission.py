@@ -11,6 +11,9 @@ submission is refused before anything is written.
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,6 +42,8 @@ from dvctt.dossiers.services.core import (
 )
 from dvctt.dossiers.services.papers import ComponentReuse, paper_attach, papers_for_reuse
 from dvctt.dossiers.states import Channel, Status
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,21 @@ def _check_submitter(actor: User, channel: int) -> bool:
     raise AccessDenied(_("Vai trò của bạn không được nộp hồ sơ."))
 
 
+@contextmanager
+def _stored_files_removed_on_failure(saved: list[DossierFile]) -> Iterator[None]:
+    """Storage is not transactional: when the submission's transaction fails after some uploads were written
+    (an error, a lost race on the client key), delete those files so no orphan stays behind."""
+    try:
+        yield
+    except BaseException:
+        for stored in saved:
+            try:
+                stored.file.storage.delete(stored.file.name)
+            except OSError:
+                logger.warning("could not remove the upload %s of a failed submission", stored.file.name)
+        raise
+
+
 def dossier_submit(*, actor: User, submission: Submission, at: datetime | None = None) -> Dossier:
     """Register a new dossier (status 1) with its code. Idempotent on ``client_key`` per actor.
 
@@ -190,8 +210,9 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
     papers = papers_for_reuse(actor=actor, reuses=submission.reused) if submission.reused else []
     fees = [{"TenPhiLePhi": name, "Gia": amount} for name, amount in terms.fees]
     applicant_account = actor if actor.role in (Role.CITIZEN, Role.BUSINESS) else None
+    saved: list[DossierFile] = []  # uploads already in storage: removed again if the transaction rolls back
     try:
-        with transaction.atomic():
+        with _stored_files_removed_on_failure(saved), transaction.atomic():
             dossier = Dossier.objects.create(
                 code=dossier_code_next(unit_code=receiving_unit.code, day=local_day),
                 procedure=version.procedure,
@@ -231,6 +252,7 @@ def dossier_submit(*, actor: User, submission: Submission, at: datetime | None =
                     electronic=True,
                 )
                 stored.file.save(info.name, component.upload, save=False)
+                saved.append(stored)
                 stored.save()
                 files.append(stored)
             payload: dict[str, Any] = {
