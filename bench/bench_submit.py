@@ -241,6 +241,21 @@ def bench_http(n: int, database_url: str) -> dict:
         server.wait(timeout=10)
 
 
+def machine_speed() -> float:
+    """Milliseconds of CPU a fixed piece of pure Python takes here (best of three). The same code's CPU time per
+    submission moves with it: machines of the same kind differ by a third and more from one day to the next, so
+    compare runs of different days through this figure."""
+
+    def work() -> float:
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i % 7
+        return (time.process_time() - started) * 1000
+
+    return round(min(work() for _ in range(3)), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", action="store_true")
@@ -256,6 +271,7 @@ def main() -> None:
 
     django.setup()
     load_fixtures()
+    speed = machine_speed()
     service = None if args.http_only else bench_service(args.n)
     http_result = bench_http(args.n, database_url)
     from dvctt.dossiers.models import Dossier
@@ -264,6 +280,7 @@ def main() -> None:
         json.dumps(
             {
                 "database": "postgresql" if args.postgres else "sqlite",
+                "machine_speed_ms": speed,
                 "service": service,
                 "http_4_clients": http_result,
                 "dossiers_written": Dossier.objects.count(),
