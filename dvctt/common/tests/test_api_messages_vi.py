@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from rest_framework.test import APIClient
 
-from dvctt.dossiers.tests.conftest import GOOD_FORM
+from dvctt.dossiers.tests.test_api import SUBMIT
 
 VENDOR = Path(settings.BASE_DIR) / "dvctt" / "locale" / "vendor"
 CATALOG_PO = VENDOR / "vi" / "LC_MESSAGES" / "django.po"
@@ -44,15 +44,6 @@ DRF_MODULES = [
     "rest_framework.validators",
     "rest_framework.versioning",
 ]
-
-SUBMIT = {
-    "procedure_code": "1.001193",
-    "unit_code": "000.00.12.H38",
-    "channel": 2,
-    "applicant_name": "Nguyễn Văn An",
-    "applicant_id_number": "020199001234",
-    "form_data": GOOD_FORM,
-}
 
 
 def _signed_in(user) -> APIClient:

@@ -25,6 +25,7 @@ from dvctt.dossiers.selectors_papers import (
 )
 from dvctt.dossiers.tests.conftest import pdf_upload, submission, vn
 from dvctt.portal.models import ApplicationDraft, DraftFile
+from dvctt.portal.tests.test_apply import DETAILS
 
 pytestmark = pytest.mark.django_db
 
@@ -266,17 +267,7 @@ def test_reusing_a_collapsed_entry_from_the_picker_attaches_the_representatives_
     assert (
         client.post(
             reverse("portal:draft_details", args=[draft.pk]),
-            {
-                "full_name": "Nguyễn Văn An",
-                "national_id": "020199001234",
-                "phone": "0912345678",
-                "email": "an@example.vn",
-                "address": "Phường Chi Lăng, Lạng Sơn",
-                "unit": "000.00.12.H38",
-                "ef-ho_ten_tre": "Nguyễn Văn Bình",
-                "ef-ngay_sinh": "01/02/2025",
-                "action": "next",
-            },
+            DETAILS,
         ).status_code
         == 302
     )
