@@ -605,6 +605,8 @@ class RegisterExport(models.Model):
     created_at = models.DateTimeField(_("lúc yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: When the retention job removed the stored PDF (DVCTT_REGISTER_EXPORT_KEEP_DAYS); the row stays.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bản in sổ theo dõi hồ sơ")

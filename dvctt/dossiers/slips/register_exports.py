@@ -154,9 +154,8 @@ def register_export_file_for_user(*, user: User, export_id: int) -> RegisterExpo
 
 
 def register_export_removed(export: RegisterExport) -> bool:
-    """Whether the export's PDF was removed by the retention job: finished, and its file emptied (a finished export
-    is always stored with its file, so an empty one means removed)."""
-    return export.state == RegisterExport.State.DONE and not export.file
+    """Whether the export's PDF was removed by the retention job (``removed_at``)."""
+    return export.removed_at is not None
 
 
 def register_export_removed_message() -> str:
@@ -174,7 +173,8 @@ def register_exports_prune(*, now: datetime | None = None, keep_days: int | None
     """Remove the stored PDFs of exports finished more than ``keep_days`` (``DVCTT_REGISTER_EXPORT_KEEP_DAYS``)
     ago; returns how many. Queued and running exports are never touched.
 
-    The row is kept (the status page then says the file was removed) with its file emptied; the file leaves storage
+    The row is kept (the status page then says the file was removed) with its file emptied and ``removed_at`` set;
+    the file leaves storage
     only once that change is committed, so a rolled-back run loses no file a row still names. A file whose removal
     fails is logged and left behind (no row names it any more). Rows are locked with ``skip_locked``: two runs at
     once share the work."""
@@ -186,12 +186,15 @@ def register_exports_prune(*, now: datetime | None = None, keep_days: int | None
         .order_by("pk")
     )
     removed = 0
+    moment = now or timezone.now()
     while True:
         with transaction.atomic():
             batch = list(expired.select_for_update(skip_locked=True).values_list("pk", "file")[:PRUNE_BATCH])
             if not batch:
                 return removed
-            RegisterExport.objects.filter(pk__in=[pk for pk, _name in batch]).update(file="")
+            RegisterExport.objects.filter(pk__in=[pk for pk, _name in batch]).update(
+                file="", removed_at=moment
+            )
             names = [name for _pk, name in batch]
             transaction.on_commit(lambda names=names: _stored_files_delete(names))  # type: ignore[misc]
         removed += len(batch)
