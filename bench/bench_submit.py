@@ -242,9 +242,10 @@ def bench_http(n: int, database_url: str) -> dict:
 
 
 def machine_speed() -> float:
-    """Milliseconds of CPU a fixed piece of pure Python takes here (best of three). The same code's CPU time per
-    submission moves with it: machines of the same kind differ by a third and more from one day to the next, so
-    compare runs of different days through this figure."""
+    """Milliseconds of CPU a fixed piece of pure Python takes here (best of three): a slow processor shows in it.
+    A host whose other tenants contend for memory and cache does not (the loop stays in the cache) while the
+    workers' CPU a submission moves by half: compare versions by alternating them within the hour
+    (docs/benchmarks.md)."""
 
     def work() -> float:
         started = time.process_time()
