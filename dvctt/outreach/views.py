@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from dvctt.agencies.models import Unit
 from dvctt.agencies.selectors import units_in_force
 from dvctt.common.errors import DomainError, NotFoundError
+from dvctt.common.files import stored_file_response
 from dvctt.plans.dashboards import access as dashboard_access
 from dvctt.plans.dashboards.explain import DENOMINATOR, NUMERATOR
 from dvctt.plans.dashboards.periods import KINDS, Period, PeriodError, period_parse
@@ -334,13 +335,10 @@ def activity_file(request: HttpRequest, file_id: int) -> HttpResponseBase:
         stored = selectors.activity_file_get_for(user=request.user, file_id=file_id)
     except NotFoundError as exc:
         return _error(request, exc.message, status=404)
-    try:
-        handle = stored.file.open("rb")
-    except OSError:
+    response = stored_file_response(stored.file, filename=stored.name, content_type=stored.content_type)
+    if response is None:
         return _error(request, _("Tệp không còn trên máy chủ lưu trữ."), status=404)
-    return FileResponse(
-        handle, as_attachment=True, filename=stored.name, content_type=stored.content_type or None
-    )
+    return response
 
 
 # Good practices -----------------------------------------------------------------------------------------------

@@ -189,6 +189,13 @@ def test_component_file_download_is_scoped(one_stop_client, foreign_officer, sub
     assert client_for(foreign_officer).get(url).status_code == 404
 
 
+def test_a_file_gone_from_storage_is_a_404_not_a_500(one_stop_client, submitted):
+    f = submitted.files.get()
+    f.file.storage.delete(f.file.name)  # the disk lost it, or media was restored from an older backup
+    response = one_stop_client.get(reverse("backoffice:dossier_file", args=[submitted.code, f.pk]))
+    assert response.status_code == 404  # the platform's own 404 page (it was an unhandled OSError, a 500)
+
+
 def test_unknown_move_is_404(one_stop_client, submitted):
     assert (
         one_stop_client.get(reverse("backoffice:dossier_action", args=[submitted.code, "fly"])).status_code

@@ -18,6 +18,7 @@ from dvctt.backoffice.forms import MOVE_FORMS, MoveForm
 from dvctt.backoffice.views.access import breadcrumbs, official_required
 from dvctt.catalog.eforms import eform_data_display, format_money
 from dvctt.common.errors import ConflictError, DomainError, NotFoundError
+from dvctt.common.files import stored_file_response
 from dvctt.common.masking import mask_id
 from dvctt.dossiers import deadlines
 from dvctt.dossiers import selectors_inbox as inbox
@@ -280,4 +281,7 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
     if stored is None or not stored.file:
         raise Http404(_("Không tìm thấy tệp."))
     name = stored.file.name.rsplit("/", 1)[-1]
-    return FileResponse(stored.file.open("rb"), as_attachment=False, filename=name)
+    response = stored_file_response(stored.file, filename=name, as_attachment=False)
+    if response is None:
+        raise Http404(_("Tệp không còn trên máy chủ lưu trữ."))
+    return response

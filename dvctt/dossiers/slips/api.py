@@ -27,6 +27,7 @@ from dvctt.accounts.models import Role, User
 from dvctt.accounts.scopes import unit_ids_in_scope
 from dvctt.agencies.selectors import unit_get_by_code
 from dvctt.common.errors import AccessDenied, DomainError, NotFoundError
+from dvctt.common.files import stored_file_response
 from dvctt.dossiers.selectors import dossier_get_for_user
 from dvctt.dossiers.slips.forms import DOSSIER_SLIP_KINDS, SlipKind
 from dvctt.dossiers.slips.register import (
@@ -242,4 +243,7 @@ class RegisterExportFile(APIView):
         user: User = request.user  # type: ignore[assignment]
         export = register_export_file_for_user(user=user, export_id=export_id)
         filename = f"so-theo-doi-{export.unit.code}-{export.start:%Y%m%d}-{export.end:%Y%m%d}.pdf"
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename, content_type=PDF)
+        response = stored_file_response(export.file, filename=filename, content_type=PDF)
+        if response is None:
+            raise NotFoundError(_("Tệp không còn trên máy chủ lưu trữ."), code="file_missing")
+        return response

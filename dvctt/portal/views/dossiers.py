@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dvctt.common.errors import DomainError, NotFoundError, TooManyRequests
+from dvctt.common.files import stored_file_response
 from dvctt.common.request_guard import refusal_response
 from dvctt.common.throttle import tracking_throttle
 from dvctt.complaints.models import ComplaintKind
@@ -235,9 +236,10 @@ def dossier_file_download(request: HttpRequest, code: str, file_id: int) -> Http
                 message=exc.message,
                 title=_("Kết quả chưa được phát hành"),
             )
-    return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.file.name.rsplit("/", 1)[-1]
-    )
+    response = stored_file_response(stored.file, filename=stored.file.name.rsplit("/", 1)[-1])
+    if response is None:
+        raise Http404(_("Tệp không còn trên máy chủ lưu trữ."))
+    return response
 
 
 @login_required
