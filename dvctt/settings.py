@@ -103,7 +103,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the account read in the same query as the session (dvctt/accounts/sessions.py).
+    "dvctt.accounts.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -349,6 +350,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Database sessions whose row names the signed-in account: one query reads both (dvctt/accounts/sessions.py).
+SESSION_ENGINE = "dvctt.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DVCTT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

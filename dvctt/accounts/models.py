@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -167,3 +169,32 @@ class NationalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name or self.organisation_name} ({mask_id(self.id_number)})"
+
+
+class AccountSession(AbstractBaseSession):
+    """A signed-in browser's session (Django's database session) with the account it belongs to in a column of its
+    own: a request reads its session and its account (with the national identity link) in one query
+    (dvctt/accounts/sessions.py), and an account's sessions are found, or ended, by that column. Anonymous
+    sessions (the language, a CSRF-protected form) have none."""
+
+    account = models.ForeignKey(
+        User,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # No constraint in the database: a session saved while its account is being deleted (the deletion ends
+        # the account's sessions, in Python) must not fail the request; a row naming no account is anonymous.
+        db_constraint=False,
+    )
+
+    class Meta(AbstractBaseSession.Meta):  # type: ignore[name-defined]
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from dvctt.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -1,4 +1,4 @@
-"""The API's shared pieces: one error shape, pagination.
+"""The API's shared pieces: one error shape, pagination, serializers whose fields are worked out once.
 
 Every error the API returns has the shape
 ``{"error": {"code": "...", "message": "...", "fields": {...}}}`` with a Vietnamese message.
@@ -6,7 +6,9 @@ Every error the API returns has the shape
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, Field
+from rest_framework.utils.formatting import lazy_format
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -47,6 +51,53 @@ class Pagination(PageNumberPagination):
         if number == 1:
             return remove_query_param(self._here(), self.page_query_param)
         return replace_query_param(self._here(), self.page_query_param, number)
+
+
+# For a serializer (plain or model) on a busy path: its fields are worked out once per class, not at every
+# use. DRF deep-copies the declared fields at every use (labels, help texts, choices and all) and, for a model
+# serializer, reads the model's field options and validators again: the fields of a dossier's answer, made
+# afresh, were a tenth of an online submission's CPU. Each use still gets fields of its own:
+#
+# * most fields: a shallow copy of the one first built (its attributes in a dictionary of its own, so that
+#   binding it to this use, its name, parent and source, touches nothing shared; what it shares, its choices,
+#   error messages and validators, no field changes after it is made);
+# * a field with a validator whose message DRF formats once and keeps (``lazy_format``: a length or a bound,
+#   whose message would stay in the language of its first use): made again from its arguments, as DRF's own
+#   copy does but without deep-copying them;
+# * a nested serializer, or a field with a child (a list's, a dict's): DRF's own deep copy.
+#
+# Only for serializers whose fields do not depend on the instance or the context (put it first among the
+# bases). An answer-only model serializer gains most by marking its fields read-only (no validators).
+# (A comment, not a docstring: the API schema takes a serializer's description from its first documented class.)
+class FieldsBuiltOnce:
+    _built: ClassVar[dict[type, list[tuple[str, Field, Callable[[Field], Field]]]]] = {}
+
+    def get_fields(self) -> dict[str, Field]:
+        built = FieldsBuiltOnce._built.get(type(self))
+        if built is None:
+            fields = super().get_fields()  # type: ignore[misc]
+            built = FieldsBuiltOnce._built[type(self)] = [(n, f, _field_copier(f)) for n, f in fields.items()]
+        return {name: copier(field) for name, field, copier in built}
+
+
+def _field_copier(field: Field) -> Callable[[Field], Field]:
+    kwargs: dict[str, Any] = field._kwargs  # type: ignore[attr-defined]
+    if isinstance(field, BaseSerializer) or any(isinstance(value, Field) for value in kwargs.values()):
+        return copy.deepcopy
+    validators = field.__dict__.get("_validators") or ()
+    if any(isinstance(getattr(validator, "message", None), lazy_format) for validator in validators):
+        return _field_made_again
+    return _field_shallow_copy
+
+
+def _field_made_again(field: Field) -> Field:
+    return type(field)(*field._args, **field._kwargs)  # type: ignore[attr-defined]
+
+
+def _field_shallow_copy(field: Field) -> Field:
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 def _fields_from_detail(detail: Any) -> dict[str, list[str]]:

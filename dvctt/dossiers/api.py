@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 from dvctt.accounts.models import User
 from dvctt.accounts.scopes import user_can_see_personal_ids
 from dvctt.catalog.eforms import eform_data_masked
-from dvctt.common.api import Pagination
+from dvctt.common.api import FieldsBuiltOnce, Pagination
 from dvctt.common.errors import DomainError
 from dvctt.common.masking import mask_id
 from dvctt.common.text import FREE_TEXT_MAX_CHARS
@@ -33,7 +32,7 @@ from dvctt.dossiers.services.core import actor_may
 from dvctt.dossiers.states import MOVES, Channel, PaymentChannel, Status, moves_from
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(FieldsBuiltOnce, serializers.Serializer):
     seq = serializers.IntegerField()
     action = serializers.CharField()
     from_status = serializers.IntegerField(allow_null=True)
@@ -42,7 +41,7 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class SignatureSerializer(serializers.Serializer):
+class SignatureSerializer(FieldsBuiltOnce, serializers.Serializer):
     """The verdict of the result's digital signature (docs/signing.md), as the officers' page shows it."""
 
     signed = serializers.BooleanField(
@@ -68,7 +67,7 @@ class SignatureSerializer(serializers.Serializer):
     trust_revision = serializers.CharField(help_text="phiên bản danh sách chứng thư gốc tin cậy đã dùng")
 
 
-class ResultFileSerializer(serializers.Serializer):
+class ResultFileSerializer(FieldsBuiltOnce, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="tên kết quả")
     electronic = serializers.BooleanField(help_text="kết quả điện tử")
@@ -118,7 +117,7 @@ def dossier_files(dossier: Dossier) -> list[DossierFile]:
     return read
 
 
-class DocumentSerializer(serializers.Serializer):
+class DocumentSerializer(FieldsBuiltOnce, serializers.Serializer):
     """A document the applicant gave: a component of the dossier (uploaded, or a stored paper reused) or a
     supplement. The results are in ``results``."""
 
@@ -156,27 +155,7 @@ def dossier_documents(dossier: Dossier) -> list[dict[str, Any]]:
     ]
 
 
-class _FieldsBuiltOnce(serializers.ModelSerializer):
-    """A model serializer that reads its model's fields once per class, not once per use: building them (the
-    model's field options, validators) was a third of a submission's CPU time. Each use gets its own fields, made
-    again from the arguments they were first made with (as DRF's own copy does, without deep-copying the
-    arguments: labels, choices and validators are never changed by a field); nested serializers are deep-copied."""
-
-    _built: dict[type, dict[str, serializers.Field]] = {}
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        built = self._built.get(type(self))
-        if built is None:
-            built = self._built[type(self)] = super().get_fields()
-        return {
-            name: copy.deepcopy(field)
-            if isinstance(field, serializers.BaseSerializer)
-            else type(field)(*field._args, **field._kwargs)  # type: ignore[attr-defined]
-            for name, field in built.items()
-        }
-
-
-class DossierSerializer(_FieldsBuiltOnce):
+class DossierSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     procedure_code = serializers.CharField(source="procedure.code")
     unit_code = serializers.CharField(source="unit.code")
     status_label = serializers.CharField()
@@ -213,6 +192,8 @@ class DossierSerializer(_FieldsBuiltOnce):
             "is_test",
             "version",
         ]
+        # An answer, never an input: no validators to build (common/api.py, FieldsBuiltOnce).
+        read_only_fields = fields
 
     def get_applicant_id_number(self, obj: Dossier) -> str:
         user = self.context["request"].user
@@ -239,6 +220,7 @@ class DossierDetailSerializer(DossierSerializer):
             "results",
             "documents",
         ]
+        read_only_fields = fields
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj: Dossier) -> list[dict[str, Any]]:
@@ -280,7 +262,7 @@ class PublicTrackSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
 
 
-class _SubmitInput(serializers.Serializer):
+class _SubmitInput(FieldsBuiltOnce, serializers.Serializer):
     procedure_code = serializers.CharField(max_length=40)
     unit_code = serializers.CharField(max_length=40)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)

@@ -172,8 +172,9 @@ def test_dossier_page_query_count(one_stop, processing, django_assert_num_querie
     client = client_for(one_stop)
     url = reverse("backoffice:dossier", args=[processing.code])
     client.get(url)  # warm the calendar cache
-    # session, user, scope (2), dossier, events, files, supplements, extensions, children
-    with django_assert_num_queries(10):
+    # session with its user (accounts/sessions.py), scope (2), dossier, events, files, supplements, extensions,
+    # children
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()

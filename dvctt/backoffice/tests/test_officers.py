@@ -184,8 +184,8 @@ def test_finished_view_query_count_is_fixed(
     services.dossier_refuse_acceptance(dossier_id=refused.pk, actor=one_stop, reasons="Sai thủ tục")
     client = client_for(one_stop)
     client.get(reverse("backoffice:home"), {"xem": "ket_thuc"})  # warm the calendar cache
-    # session, user, scope (2), counts of the open work (the tabs), COUNT of the finished list, rows
-    with django_assert_num_queries(7):
+    # the session with its user, scope (2), counts of the open work (the tabs), COUNT of the finished list, rows
+    with django_assert_num_queries(6):
         assert client.get(reverse("backoffice:home"), {"xem": "ket_thuc"}).status_code == 200
 
 

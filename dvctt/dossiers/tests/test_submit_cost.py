@@ -32,11 +32,12 @@ BODY = {
     "applicant_name": "Nguyễn Văn An",
     "form_data": GOOD_FORM,
 }
-#: Session, user (with its national identity link); BEGIN, the code (one upsert), the dossier, the event, the two
-#: tasks (notification, rollups) in one INSERT, COMMIT. It was 18, with the catalogue read four times, the counter
-#: twice, the last event number, a task an INSERT and a commit each, and the dossier read back for the answer; then
-#: 11, with the link read apart and the tasks in a second transaction after the commit.
-STATEMENTS = 8
+#: The session with its account and the account's national identity link (one query, accounts/sessions.py);
+#: BEGIN, the code (one upsert), the dossier, the event, the two tasks (notification, rollups) in one INSERT,
+#: COMMIT. It was 18, with the catalogue read four times, the counter twice, the last event number, a task an
+#: INSERT and a commit each, and the dossier read back for the answer; then 11, with the link read apart and the
+#: tasks in a second transaction after the commit; then 8, with the session and the account read apart.
+STATEMENTS = 7
 
 
 @pytest.fixture

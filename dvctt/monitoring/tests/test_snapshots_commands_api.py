@@ -150,11 +150,11 @@ def _user(role: str, unit_code: str | None = None, **kwargs) -> User:
 def test_province_roles_read_every_unit(sample, client, django_assert_num_queries):
     for role in (Role.MONITOR, Role.PPC_LEADER, Role.ADMIN):
         client.force_login(_user(role))
-        # the session and user, then the engine's fixed number of queries whatever the volume: rollups, spans,
+        # the session with its user, then the engine's fixed number of queries whatever the volume: rollups, spans,
         # irregular facts, the catalogue per unit and the versions in force (the province's counts and what is
         # offered online), service pairs, officials and their online use, the units; the assisted share's rollup
         # sums and units
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(URL, {"from": "2025-03-01", "to": "2025-03-31"})
         assert response.status_code == 200
         body = response.json()

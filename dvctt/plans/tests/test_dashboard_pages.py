@@ -206,6 +206,7 @@ def test_bad_input_is_a_clear_vietnamese_error_on_the_page(client, monitor, url,
 # period it needs; a warm page (same data version) reads them from the cache.
 # On PostgreSQL the data version is one more query (table statistics); elsewhere it is the clock.
 V = 1 if connection.vendor == "postgresql" else 0
+# Every request reads its session with its account in one query (accounts/sessions.py).
 # cold: plan, targets, index configuration, and the province's figures of the quarter and of its nine months
 # computed together (monitoring.kpi.kpi_counts_many, province only: 7 queries for all of them)
 # + the assisted-online counts beside the online rate (monitoring.assisted: one query)
@@ -214,19 +215,19 @@ STEERING_PANEL = 2
 # + the guidance figure beside official usage, for the period and the trend's months together (monitoring.guided:
 # the roster in post, then the guiders grouped per period: two queries)
 GUIDED = 2
-OVERVIEW_COLD = 11 + 1 + STEERING_PANEL + GUIDED + V
-OVERVIEW_WARM = 3 + V
+OVERVIEW_COLD = 10 + 1 + STEERING_PANEL + GUIDED + V
+OVERVIEW_WARM = 2 + V
 # after a change of dossiers, once the freshness window has passed: the quarter's province figures again (the
 # queries of kpi_counts_many but the catalogue's, kept under the catalogue's own version) and its index; the
 # trend's months from the last minute
 # (+ the assisted counts of the quarter again, + the guidance counts again)
-OVERVIEW_CHANGED = 10 + 1 + GUIDED + V
+OVERVIEW_CHANGED = 9 + 1 + GUIDED + V
 # (+ the guidance counts and their units: the units as the period has them, one query)
-RANKING_COLD = 14 + GUIDED + 1 + V
-RANKING_WARM = 4 + V
-UNIT_WARM = 11 + V
-# session, user, the page of items; no COUNT: the figure says how many there are (views.FigurePaginator)
-EXPLAIN_WARM = 3 + V
+RANKING_COLD = 13 + GUIDED + 1 + V
+RANKING_WARM = 3 + V
+UNIT_WARM = 10 + V
+# the session with its user, the page of items; no COUNT: the figure says how many there are (views.FigurePaginator)
+EXPLAIN_WARM = 2 + V
 
 
 def test_overview_shows_targets_trend_forecast_and_index(client, sample, monitor):
@@ -265,7 +266,7 @@ def test_overview_query_count_is_pinned(client, sample, monitor, django_assert_n
     # cold: version, plan, targets, the quarter's figures, the trend's nine months, the index configuration
     with django_assert_num_queries(OVERVIEW_COLD):
         assert client.get(url).status_code == 200
-    # warm: session, user, version, plan and targets, index configuration; the figures from the cache
+    # warm: the session with its user, version, plan and targets, index configuration; the figures from the cache
     with django_assert_num_queries(OVERVIEW_WARM):
         assert client.get(url).status_code == 200
     # the data changed a moment ago: figures computed within the freshness window are still shown

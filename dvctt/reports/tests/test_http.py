@@ -178,11 +178,11 @@ def test_downloads_are_the_report_in_xlsx_and_pdf(client, units):
 
 
 def test_page_query_count_is_pinned(client, units, django_assert_num_queries):
-    # the session and user (2), the units (1), the dossiers (1), their supplement requests (1), the units' names
+    # the session with its user (1), the units (1), the dossiers (1), their supplement requests (1), the units' names
     # (1), the stored reports (1); a unit leader's scope adds its own
     client.force_login(_user("monitor", Role.MONITOR))
     client.get(PAGE, Q1)  # warm: the session's first read
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(PAGE, Q1).status_code == 200
 
 
