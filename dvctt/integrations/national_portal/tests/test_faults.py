@@ -141,6 +141,9 @@ def test_a_thousand_dossiers_change_while_the_portal_is_down_then_all_go_in_orde
     portal = adapter_portal
     portal.fault("down", seconds=OUTAGE_SECONDS)
     down_until = time.monotonic() + OUTAGE_SECONDS
+    # A sending round may overrun its budget by one request's timeout: the last round while down starts this long
+    # before the portal is back, so that it cannot meet the portal up (on a loaded machine it did).
+    last_round = 0.5 + settings.DVCTT_NATIONAL_PORTAL_TIMEOUT + 1.0
     retried, tried_at = 0, 0.0
     for i, dossier in enumerate(dossiers):
         services.dossier_receive(dossier_id=dossier.pk, actor=one_stop, at=vn(2025, 3, 3, 9))
@@ -149,12 +152,12 @@ def test_a_thousand_dossiers_change_while_the_portal_is_down_then_all_go_in_orde
                 dossier_id=dossier.pk, actor=one_stop, assignee=specialist, at=vn(2025, 3, 3, 10)
             )
         now = time.monotonic()
-        if now - tried_at > 1 and now < down_until - 1:
+        if now - tried_at > 1 and now < down_until - last_round:
             report = messages_send(system=SYSTEM, max_seconds=0.3)
             assert report.sent == 0  # nothing is acknowledged while it is down
             retried, tried_at = retried + report.retried, now
     assert Message.objects.filter(system=SYSTEM).count() == 1500
-    while time.monotonic() < down_until - 1:  # the sender keeps meeting a closed door until the end
+    while time.monotonic() < down_until - last_round:  # the sender keeps meeting a closed door until the end
         report = messages_send(system=SYSTEM, max_seconds=0.5)
         assert report.sent == 0
         retried += report.retried
