@@ -30,7 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -100,6 +100,7 @@ class StateCollector(Collector):
             ("tasks", self._tasks),
             ("outbox", self._outbox),
             ("notifications", self._notifications),
+            ("scheduler", self._scheduler),
         ):
             try:
                 # Read a part whole before yielding it: a failure halfway leaves no partial family.
@@ -233,6 +234,32 @@ class StateCollector(Collector):
         for channel, n in sorted(channels.items()):
             failed.add_metric([channel], n)
         yield failed
+
+    @staticmethod
+    def _scheduler() -> Iterator[GaugeMetricFamily]:
+        """Whether ``dvctt scheduler`` is passing: alert when the age grows past a few passes (docs/operations.md)."""
+        # Through the app registry: the schedule app is a layer above common.
+        beat = apps.get_model("schedule", "SchedulerBeat")
+        running = beat.objects.filter(stopped_at=None).aggregate(
+            last=Max("last_pass_at"), processes=Count("id"), failed=Sum("failed_passes")
+        )
+        last = running["last"]
+        age = GaugeMetricFamily(
+            "dvctt_scheduler_last_pass_age_seconds",
+            "Seconds since the last pass of a running scheduler (dvctt scheduler); absent when none has passed.",
+        )
+        if last is not None:
+            age.add_metric([], max(0.0, (timezone.now() - last).total_seconds()))
+        processes = GaugeMetricFamily(
+            "dvctt_scheduler_processes", "Scheduler processes started and not stopped (a killed one stays)."
+        )
+        processes.add_metric([], running["processes"])
+        failed = GaugeMetricFamily(
+            "dvctt_scheduler_failed_passes",
+            "Passes of the running schedulers that failed on the database since they started.",
+        )
+        failed.add_metric([], running["failed"] or 0)
+        yield from (age, processes, failed)
 
 
 class _Forward(Collector):

@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.db import connections, router, transaction
-from django.db.models import Field, Q
+from django.db.models import F, Field, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from dvctt.common.tasks import task_enqueue
 from dvctt.schedule.jobs import Job, schedule_jobs
-from dvctt.schedule.models import SlotClaim
+from dvctt.schedule.models import SchedulerBeat, SlotClaim
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,50 @@ def schedule_pass(*, now: datetime | None = None, by: str | None = None) -> list
         except Exception:
             logger.exception("scheduler: job %s could not be queued; the next pass tries again", job.name)
     claims_prune(now=now)
+    beats_prune(now=now)
     return queued
+
+
+def beat_start(*, by: str, now: datetime) -> None:
+    """A scheduler process starts (or starts again under the same host and pid): its beat is (re)set."""
+    SchedulerBeat.objects.update_or_create(
+        process=by,
+        defaults={
+            "started_at": now,
+            "last_pass_at": None,
+            "passes": 0,
+            "failed_passes": 0,
+            "last_error": "",
+            "last_error_at": None,
+            "stopped_at": None,
+        },
+    )
+
+
+def beat_pass(*, by: str, now: datetime, error: str = "") -> None:
+    """Record a pass of ``by``: done (``last_pass_at``), or failed with ``error``. A beat lost meanwhile (pruned,
+    or the table restored from a backup) is written again."""
+    if error:
+        changes = {"failed_passes": F("failed_passes") + 1, "last_error": error[:2000], "last_error_at": now}
+    else:
+        changes = {"passes": F("passes") + 1, "last_pass_at": now}
+    if not SchedulerBeat.objects.filter(process=by).update(**changes):
+        beat_start(by=by, now=now)
+        SchedulerBeat.objects.filter(process=by).update(**changes)
+
+
+def beat_stop(*, by: str, now: datetime) -> None:
+    SchedulerBeat.objects.filter(process=by).update(stopped_at=now)
+
+
+def beats_prune(*, now: datetime) -> int:
+    """Beats of processes that stopped, or stopped passing, longer ago than the claims are kept."""
+    cutoff = now - CLAIMS_KEEP
+    stale = (
+        Q(stopped_at__lt=cutoff) | Q(last_pass_at__lt=cutoff) | Q(last_pass_at=None, started_at__lt=cutoff)
+    )
+    deleted, _ = SchedulerBeat.objects.filter(stale).delete()
+    return deleted
 
 
 def claims_prune(*, now: datetime) -> int:
@@ -106,6 +149,11 @@ def claims_prune(*, now: datetime) -> int:
     old |= ~Q(job__in=[job.name for job in jobs]) & Q(slot_start__lt=cutoff)
     deleted, _ = SlotClaim.objects.filter(old).delete()
     return deleted
+
+
+def beats_recent() -> list[SchedulerBeat]:
+    """The scheduler processes the database knows of, the latest started first."""
+    return list(SchedulerBeat.objects.order_by("-started_at")[:20])
 
 
 def schedule_overview(*, now: datetime | None = None) -> list[tuple[Job, datetime, SlotClaim | None]]:

@@ -321,3 +321,150 @@ def test_scheduler_list_shows_each_job_its_timing_and_last_slot(database_tasks, 
     assert any(line.split()[:2] == ["off", "guidance_watch"] for line in lines)
     refresh = lines.index(next(line for line in lines if "national_integration_refresh" in line))
     assert "not queued in the last days" in lines[refresh + 1]
+
+
+# --- the running scheduler: passes, stop, beat ------------------------------------------------------------------
+def _scheduler_loop(database: WorkerDatabase, log: Path, seconds: str = "0.2") -> subprocess.Popen[bytes]:
+    import os
+
+    database.push()
+    return subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "dvctt.manage", "scheduler", "--loop", seconds],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": database.url,
+            "DVCTT_TESTING": "1",
+            "DVCTT_TASKS": "db",
+            "DVCTT_TASKS_IMMEDIATE": "0",
+            "DVCTT_LOG_LEVEL": "INFO",
+            "DVCTT_LOG_FORMAT": "text",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+
+
+def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
+    import time as clock
+
+    deadline = clock.monotonic() + timeout
+    while not condition():
+        assert clock.monotonic() < deadline, f"waited {timeout} s for {what}"
+        clock.sleep(0.1)
+
+
+def _stopped(process: subprocess.Popen[bytes], log: Path) -> str:
+    import signal
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0, log.read_text()
+    return log.read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_running_scheduler_passes_again_and_again_queues_each_slot_once_and_stops_on_sigterm(
+    database_tasks, tmp_path
+):
+    from dvctt.schedule.models import SchedulerBeat
+
+    database, log = WorkerDatabase(tmp_path / "scheduler.sqlite3"), tmp_path / "scheduler.log"
+    # When `dvctt scheduler --loop 0.2` runs as its own process for a while
+    process = _scheduler_loop(database, log)
+    try:
+        _wait_for(lambda: log.read_text().count("queued ") >= len(DEFAULT_ON), "the first pass")
+        import time as clock
+
+        clock.sleep(1.5)  # several more passes, each finding the slots taken
+    finally:
+        text = _stopped(process, log)
+    database.pull()
+    # Then it queued each due job once (a slot turning meanwhile queues that job once more), stopped cleanly on
+    # SIGTERM, and its beat counts its passes
+    assert "SIGTERM received" in text and text.rstrip().endswith("stopped")
+    queued = Counter(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert set(queued) == {_job(name).task for name in DEFAULT_ON}
+    assert all(n == 1 for path, n in queued.items() if path != _job("payments_settle").task)
+    beat = SchedulerBeat.objects.get()
+    assert beat.passes >= 4 and beat.failed_passes == 0
+    assert beat.stopped_at is not None and beat.last_pass_at is not None
+    assert beat.started_at <= beat.last_pass_at <= beat.stopped_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_outlives_the_loss_of_its_database_connection(database_tasks, tmp_path):
+    """PostgreSQL: the server ends the scheduler's connection (a restart, an operator's kill); the process stays
+    and its next passes connect again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ends PostgreSQL backends")
+    from dvctt.schedule.models import SchedulerBeat
+
+    database, log = WorkerDatabase(tmp_path / "unused.sqlite3"), tmp_path / "scheduler.log"
+    process = _scheduler_loop(database, log)
+    try:
+        _wait_for(lambda: SchedulerBeat.objects.filter(passes__gte=2).exists(), "two passes")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchall(), "the scheduler's connection was found"
+        at_kill = SchedulerBeat.objects.get().passes
+        _wait_for(lambda: SchedulerBeat.objects.get().passes >= at_kill + 3, "passes after the kill")
+        assert process.poll() is None
+    finally:
+        text = _stopped(process, log)
+    assert SchedulerBeat.objects.get().stopped_at is not None, text
+
+
+@pytest.mark.django_db
+def test_beats_record_passes_and_failures_and_old_ones_are_pruned(database_tasks):
+    from dvctt.schedule.models import SchedulerBeat
+    from dvctt.schedule.services import beat_pass, beat_start, beat_stop, beats_prune
+
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
+    beat_start(by="a:1", now=now)
+    beat_pass(by="a:1", now=now + timedelta(seconds=30))
+    beat_pass(
+        by="a:1", now=now + timedelta(seconds=60), error="OperationalError: server closed the connection"
+    )
+    beat_pass(by="b:2", now=now)  # a beat lost meanwhile is written again
+    beat = SchedulerBeat.objects.get(process="a:1")
+    assert (beat.passes, beat.failed_passes) == (1, 1)
+    assert beat.last_pass_at == now + timedelta(seconds=30) and beat.last_error.startswith("OperationalError")
+    assert SchedulerBeat.objects.get(process="b:2").passes == 1
+
+    beat_stop(by="a:1", now=now + timedelta(minutes=2))
+    assert beats_prune(now=now + timedelta(days=2)) == 0
+    assert beats_prune(now=now + timedelta(days=4)) == 2  # stopped long ago; silent long ago (killed)
+    assert not SchedulerBeat.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_metrics_say_how_long_ago_a_running_scheduler_passed(database_tasks, client, settings):
+    from django.utils import timezone
+
+    from dvctt.schedule.services import beat_pass, beat_start, beat_stop
+
+    settings.DVCTT_METRICS_TOKEN = "operator-token"
+    auth = {"HTTP_AUTHORIZATION": "Bearer operator-token"}
+
+    def samples() -> dict[str, float]:
+        text = client.get("/metrics", **auth).content.decode()
+        return {
+            line.split()[0]: float(line.split()[1])
+            for line in text.splitlines()
+            if line.startswith("dvctt_sch")
+        }
+
+    assert "dvctt_scheduler_last_pass_age_seconds" not in samples()  # none has passed: no sample
+    now = timezone.now()
+    beat_start(by="a:1", now=now - timedelta(minutes=10))
+    beat_pass(by="a:1", now=now - timedelta(minutes=5))
+    beat_start(by="b:2", now=now - timedelta(minutes=10))
+    beat_pass(by="b:2", now=now - timedelta(minutes=1))
+    beat_stop(by="b:2", now=now - timedelta(seconds=30))  # a stopped one does not count
+    lines = samples()
+    assert 299 <= lines["dvctt_scheduler_last_pass_age_seconds"] < 360
+    assert lines["dvctt_scheduler_processes"] == 1
+    assert lines["dvctt_scheduler_failed_passes"] == 0
