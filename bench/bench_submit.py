@@ -161,7 +161,7 @@ def bench_http(n: int, database_url: str) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "DVCTT_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),  # the environment this runs in
             "dvctt.wsgi",
             "-w",
             "2",
@@ -281,6 +281,7 @@ def main() -> None:
         json.dumps(
             {
                 "database": "postgresql" if args.postgres else "sqlite",
+                "python": f"{sys.version.split()[0]} ({sys.base_prefix})",
                 "machine_speed_ms": speed,
                 "service": service,
                 "http_4_clients": http_result,
