@@ -13,8 +13,17 @@ class GuideAdmin(SimpleHistoryAdmin):
     list_display = ("slug", "title_vi", "kind", "status", "is_live", "published_at")
     list_filter = ("status", "kind", "is_live")
     search_fields = ("slug", "title_vi")
-    readonly_fields = ("status", "is_live", "author", "reviewer", "published_at", "submitted_at")
-    raw_id_fields = ("procedures",)
+    # The attached procedures are changed through the workflow only, which records them in the guide's history
+    # (a change here would be set after the history row is written, and missing from it).
+    readonly_fields = (
+        "status",
+        "is_live",
+        "author",
+        "reviewer",
+        "published_at",
+        "submitted_at",
+        "procedures",
+    )
 
     def has_add_permission(self, request: Any) -> bool:
         return False  # a guide is written on /theo-doi/huong-dan/them/, with its author and workflow

@@ -294,3 +294,21 @@ def test_feedback_summary_counts_per_page(people: Any) -> None:
     assert pages[FAQ_PAGE].total == 0 and pages[FAQ_PAGE].percent is None
     with pytest.raises(AccessDenied):
         selectors.feedback_summary(user=people["citizen"])
+
+
+def test_the_admin_shows_a_guides_procedures_but_leaves_changing_them_to_the_workflow(
+    people: Any, procedure: Any, client: Any
+) -> None:
+    """A change of the attached procedures through the Django admin would be missing from the guide's history:
+    the admin shows them read-only (the back office's workflow changes them, with a revision)."""
+    guide = services.guide_create(actor=people["monitor"], procedure_codes=["1.001193"], **GUIDE)
+    admin = people["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    url = f"/admin/guides/guide/{guide.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "procedures" not in form.fields and "title_vi" in form.fields
+    assert "procedures" in page.context["adminform"].readonly_fields  # shown, not an input
