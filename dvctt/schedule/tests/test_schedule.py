@@ -249,21 +249,26 @@ def test_two_schedulers_racing_on_postgresql_queue_each_slot_once(database_tasks
 
 
 # --- the command, as a real process ---------------------------------------------------------------------------
-def _scheduler_once(database: WorkerDatabase, **env: str) -> subprocess.CompletedProcess[str]:
+def _scheduler_env(database: WorkerDatabase, **env: str) -> dict[str, str]:
+    """The environment of ``dvctt scheduler`` run as its own process on the test database (pushed to it)."""
     import os
 
     database.push()
+    return {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "DVCTT_TESTING": "1",
+        "DVCTT_TASKS": "db",
+        "DVCTT_TASKS_IMMEDIATE": "0",
+        **env,
+    }
+
+
+def _scheduler_once(database: WorkerDatabase, **env: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, "-m", "dvctt.manage", "scheduler", "--once"],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": database.url,
-            "DVCTT_TESTING": "1",
-            "DVCTT_TASKS": "db",
-            "DVCTT_TASKS_IMMEDIATE": "0",
-            **env,
-        },
+        env=_scheduler_env(database, **env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -325,21 +330,10 @@ def test_scheduler_list_shows_each_job_its_timing_and_last_slot(database_tasks, 
 
 # --- the running scheduler: passes, stop, beat ------------------------------------------------------------------
 def _scheduler_loop(database: WorkerDatabase, log: Path, seconds: str = "0.2") -> subprocess.Popen[bytes]:
-    import os
-
-    database.push()
     return subprocess.Popen(  # noqa: S603 - our own command
         [sys.executable, "-m", "dvctt.manage", "scheduler", "--loop", seconds],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": database.url,
-            "DVCTT_TESTING": "1",
-            "DVCTT_TASKS": "db",
-            "DVCTT_TASKS_IMMEDIATE": "0",
-            "DVCTT_LOG_LEVEL": "INFO",
-            "DVCTT_LOG_FORMAT": "text",
-        },
+        env=_scheduler_env(database, DVCTT_LOG_LEVEL="INFO", DVCTT_LOG_FORMAT="text"),
         stdout=subprocess.DEVNULL,
         stderr=log.open("wb"),
     )
