@@ -50,6 +50,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("phản ánh|PAKN", "feedback", r"\bcomplaints?\b"),
     Term("Cổng DVCQG", "National Public Service Portal", r"\bNational Portal\b"),
     Term("thủ tục hành chính", "administrative procedure", r"\bformalit(?:y|ies)\b"),
+    Term("giải quyết", "process / processing", r"\bresolv\w*|\bsettle(?:s|d|ment)?\b"),
 )
 
 # msgid -> why it may keep a rejected word. Keep this short: each line is a decision, not a dump.
