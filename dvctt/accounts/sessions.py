@@ -70,6 +70,12 @@ class SessionStore(DatabaseSessionStore):
         return row
 
 
+def sessions_clear() -> int:
+    """Delete the expired sessions (Django never does it by itself); how many went."""
+    deleted, _ = AccountSession.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
 def account_read_with_session(user_id: Any) -> User | None:
     """The account the session was read with, if it is the one the session's data names (for the backend)."""
     account = _SESSION_ACCOUNT.get()

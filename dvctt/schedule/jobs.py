@@ -94,6 +94,12 @@ JOBS: tuple[Job, ...] = (
         at=time(3, 0),
     ),
     Job(
+        name="sessions_clear",
+        task="dvctt.accounts.tasks.sessions_clear_task",
+        what="expired sign-in sessions deleted (Django's clearsessions)",
+        at=time(3, 30),
+    ),
+    Job(
         name="steering_remind",
         task="dvctt.steering.tasks.steering_remind_task",
         what="reminders of overdue and nearly due plan tasks to the lead units' leaders",

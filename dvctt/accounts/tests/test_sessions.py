@@ -160,3 +160,17 @@ def test_the_moved_session_of_a_real_sign_in_works(citizen):
     status, sql = _me(client)
     assert status == 200
     assert sum("accounts_user" in s for s in sql) == 1  # the moved row names its account
+
+
+def test_the_daily_job_deletes_expired_sessions_only(citizen):
+    from dvctt.accounts.tasks import sessions_clear_task
+
+    live = _signed_in(citizen)
+    _signed_in(citizen)
+    AccountSession.objects.exclude(session_key=live.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert sessions_clear_task.call() == 1
+    assert list(AccountSession.objects.values_list("session_key", flat=True)) == [live.session.session_key]
+    assert live.get("/api/v1/me").status_code == 200

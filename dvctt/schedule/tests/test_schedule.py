@@ -32,6 +32,7 @@ DEFAULT_ON = [
     "payments_settle",
     "guidance_watch",
     "register_exports_prune",
+    "sessions_clear",
     "steering_remind",
 ]
 
@@ -135,7 +136,7 @@ def test_two_passes_in_the_same_slot_queue_once_and_a_missed_hour_runs_once(data
     assert _queued_paths() == Counter(_job(name).task for name in DEFAULT_ON)
     # When a second pass runs in the same slots (09:04), nothing is queued again
     assert schedule_pass(now=monday + timedelta(minutes=3), by="b") == []
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == len(DEFAULT_ON)
     # At 09:05 only the 5-minute job's next slot is due
     assert [q.job for q in schedule_pass(now=monday + timedelta(minutes=4), by="a")] == ["payments_settle"]
     # The scheduler then stops for an hour and a half: back at 10:37, each period job runs once, not once per slot
@@ -165,7 +166,13 @@ def test_a_switched_off_job_is_not_queued_and_a_failed_queueing_leaves_its_slot_
     }
     queued = [q.job for q in schedule_pass(now=now, by="a")]
     assert "payments_settle" not in queued and "national_catalogue_pull" not in queued
-    assert queued == ["dossier_watch", "guidance_watch", "register_exports_prune", "steering_remind"]
+    assert queued == [
+        "dossier_watch",
+        "guidance_watch",
+        "register_exports_prune",
+        "sessions_clear",
+        "steering_remind",
+    ]
     assert not SlotClaim.objects.filter(job="national_catalogue_pull").exists()  # the slot stays due
     # once the queue is there, the next pass queues it, in the same slot
     settings.TASKS = {
