@@ -7,11 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dvctt.common.tests.browser import sign_in
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Status
@@ -19,22 +18,6 @@ from dvctt.dossiers.tests.conftest import PDF, submission
 from dvctt.portal.tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, live_server: Any, user: Any) -> None:
-    """Give the browser a session of ``user`` (the login form has its own tests)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def open_checked(page: Any, url: str) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from dvctt.accounts.models import Role, User
 from dvctt.backoffice.tests.test_browser import open_checked, sign_in
 from dvctt.catalog.models import ProcedureVersion
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import PaymentChannel, Status
@@ -25,10 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in_with_the_form(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
     page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "x-Pass-1234")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, username, "x-Pass-1234")
 
 
 def test_the_dossier_page_shows_the_eform_events_and_fee_as_people_read_them(

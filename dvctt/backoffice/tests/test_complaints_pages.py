@@ -117,7 +117,7 @@ class TestPages:
 def test_officer_answers_and_citizen_sees_and_rates(
     page: Any, live_server: Any, received: Any, citizen: User, one_stop: User
 ) -> None:
-    from dvctt.backoffice.tests.test_browser import sign_in
+    from dvctt.common.tests.browser import sign_in
     from dvctt.portal.tests.a11y import assert_accessible
 
     complaint = _file(received, citizen, "Chưa nhận được kết quả", timezone.now())

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dvctt.accounts.models import Role, User
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.tests.conftest import PDF
 from dvctt.guidance.models import Guidance
@@ -23,10 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page: Any, username: str) -> None:
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, username, PASSWORD)
 
 
 def test_link_apply_with_consent_counted_for_the_official_and_explained_to_the_leader(

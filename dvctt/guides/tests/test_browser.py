@@ -7,25 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from dvctt.common.tests.browser import sign_in as _sign_in
 from dvctt.guides.models import Feedback, Guide
 from dvctt.portal.tests.a11y import assert_accessible
 
 from .conftest import picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def test_write_review_publish_find_from_the_procedure_and_vote(

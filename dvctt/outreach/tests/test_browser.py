@@ -7,13 +7,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from dvctt.accounts.models import Role, User
 from dvctt.agencies.models import Unit
+from dvctt.common.tests.browser import sign_in as _sign_in
 from dvctt.common.tests.sample import sample_dir
 from dvctt.interchange import read_folder
 from dvctt.monitoring.kpi import kpi_compute
@@ -24,16 +23,6 @@ from dvctt.outreach.models import CommunicationActivity, GoodPractice
 from dvctt.portal.tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def test_recording_filtering_exporting_and_publishing(page: Any, live_server: Any, tmp_path: Any) -> None:

@@ -6,29 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
+from dvctt.common.tests.browser import sign_in
 from dvctt.plans.models import Target
 from dvctt.plans.services import ParRow, par_criteria_save_year
 from dvctt.plans.tests.sheets import sheet_bytes
 from dvctt.portal.tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_monitor_pages_are_accessible_and_work(

@@ -14,12 +14,12 @@ import pytest
 from openpyxl import load_workbook
 
 from dvctt.accounts.models import Role, User
+from dvctt.common.tests.browser import sign_in
 from dvctt.common.tests.sample import sample_dir
 from dvctt.interchange import read_folder
 from dvctt.monitoring.rollups import rollups_rebuild
 from dvctt.monitoring.tests.loader import load_records
 from dvctt.plans.models import Plan, Target
-from dvctt.plans.tests.test_dashboard_browser import sign_in
 from dvctt.portal.tests.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

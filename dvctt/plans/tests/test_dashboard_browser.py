@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from dvctt.accounts.models import Official, Role, User
+from dvctt.common.tests.browser import sign_in
 from dvctt.common.tests.sample import sample_dir
 from dvctt.interchange import read_folder
 from dvctt.monitoring.rollups import rollups_rebuild
@@ -19,20 +18,6 @@ from dvctt.portal.tests.a11y import assert_accessible
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
-
-
-def sign_in(page: Any, live_server: Any, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_dashboards_are_accessible_on_phone_and_desktop(page: Any, live_server: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import PaymentChannel, Status
@@ -22,10 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page: Any, username: str) -> None:
-    page.fill("#id_username", username)
-    page.fill("#id_password", "x-Pass-1234")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, username, "x-Pass-1234")
 
 
 def test_search_apply_pay_supplement_result_rate(

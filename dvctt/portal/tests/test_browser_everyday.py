@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dvctt.accounts.models import NationalIdentity
-from dvctt.backoffice.tests.test_browser import sign_in
 from dvctt.catalog.tests.factories import FieldFactory, VersionFactory
+from dvctt.common.tests.browser import sign_in
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.tests.conftest import PDF

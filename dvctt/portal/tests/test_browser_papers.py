@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dvctt.accounts.models import NationalIdentity
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers import services
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.tests.conftest import PDF, pdf_upload, submission, vn
@@ -90,10 +91,7 @@ def test_apply_with_a_stored_paper_and_a_prefilled_form_then_my_papers_on_a_phon
 
     # When they apply for another procedure
     page.goto(base + reverse("portal:apply", args=["1.000894"]))
-    page.fill("#id_username", citizen.username)
-    page.fill("#id_password", "x-Pass-1234")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, citizen.username, "x-Pass-1234")
     assert "/thong-tin/" in page.url
     # Then the e-form is filled from the account: the identity's values read-only, the phone editable
     assert page.input_value("#ef-ho_ten") == "Nguyễn Văn An"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers import services
 from dvctt.dossiers.models import DossierFile
 from dvctt.dossiers.tests.conftest import pdf_upload, submission, vn
@@ -47,10 +48,7 @@ def test_search_the_picker_and_pick_a_result_on_a_phone(
 
     # When they apply and reach the files step
     page.goto(base + reverse("portal:apply", args=["1.001193"]))
-    page.fill("#id_username", citizen.username)
-    page.fill("#id_password", "x-Pass-1234")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, citizen.username, "x-Pass-1234")
     page.fill("#id_phone", "0912345678")
     page.fill("#ef-ho_ten_tre", "Nguyễn Văn Bình")
     page.fill("#ef-ngay_sinh", "01/02/2025")

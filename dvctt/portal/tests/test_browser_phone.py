@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from dvctt.common.tests.browser import sign_in_with_the_form
 from dvctt.dossiers import services
 from dvctt.dossiers.tests.conftest import submission
 
@@ -28,10 +29,7 @@ def test_my_dossiers_and_tracking_are_cards_on_a_phone(
     services.dossier_receive(dossier_id=dossiers[0].pk, actor=one_stop)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + reverse("accounts:login") + "?next=" + reverse("portal:my_dossiers"))
-    page.fill("#id_username", citizen.username)
-    page.fill("#id_password", "x-Pass-1234")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    sign_in_with_the_form(page, citizen.username, "x-Pass-1234")
     assert page.url.endswith(reverse("portal:my_dossiers"))
     _no_sideways_scroll(page)
     rows = page.locator("table.stack tbody tr")

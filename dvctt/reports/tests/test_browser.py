@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from dvctt.accounts.models import Role, User
+from dvctt.common.tests.browser import sign_in as _sign_in
 from dvctt.common.tests.sample import sample_dir
 from dvctt.interchange import read_folder
 from dvctt.portal.tests.a11y import assert_accessible
@@ -20,15 +19,6 @@ from dvctt.reports.tests.helpers import load_with_fields
 from dvctt.reports.windows import NATIONAL, QUARTER, window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, live_server: Any, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def _table(page: Any) -> dict[str, list[int]]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from dvctt.backoffice.tests.test_browser import sign_in
+from dvctt.common.tests.browser import sign_in
 from dvctt.dossiers.models import Dossier
 from dvctt.dossiers.states import Status
 from dvctt.integrations.signing.models import SigningPolicy
