@@ -88,20 +88,20 @@ def result_files(dossier: Dossier) -> list[dict[str, Any]]:
     files = [f for f in dossier_files(dossier) if f.kind == DossierFile.Kind.RESULT]
     hook = getattr(settings, "DVCTT_RESULT_SIGNATURES", "")
     verdicts: dict[int, dict[str, Any]] = import_string(hook)(files) if hook and files else {}
-    return [
-        {
-            "id": f.pk,
-            "name": f.name,
-            "electronic": f.electronic,
-            "stored": bool(f.file),
-            "content_type": f.content_type,
-            "size": f.size,
-            "sha256": f.sha256,
-            "uploaded_at": f.uploaded_at,
-            "signature": verdicts.get(f.pk),
-        }
-        for f in files
-    ]
+    return [{**_stored_file(f), "electronic": f.electronic, "signature": verdicts.get(f.pk)} for f in files]
+
+
+def _stored_file(f: DossierFile) -> dict[str, Any]:
+    """What the answers say of any of the dossier's files (results and documents alike)."""
+    return {
+        "id": f.pk,
+        "name": f.name,
+        "stored": bool(f.file),
+        "content_type": f.content_type,
+        "size": f.size,
+        "sha256": f.sha256,
+        "uploaded_at": f.uploaded_at,
+    }
 
 
 def dossier_files(dossier: Dossier) -> list[DossierFile]:
@@ -139,17 +139,7 @@ class DocumentSerializer(FieldsBuiltOnce, serializers.Serializer):
 
 def dossier_documents(dossier: Dossier) -> list[dict[str, Any]]:
     return [
-        {
-            "id": f.pk,
-            "kind": f.kind,
-            "name": f.name,
-            "stored": bool(f.file),
-            "content_type": f.content_type,
-            "size": f.size,
-            "sha256": f.sha256,
-            "uploaded_at": f.uploaded_at,
-            "reused_paper_id": f.reused_from_id,
-        }
+        {**_stored_file(f), "kind": f.kind, "reused_paper_id": f.reused_from_id}
         for f in dossier_files(dossier)
         if f.kind != DossierFile.Kind.RESULT
     ]
