@@ -346,6 +346,19 @@ def _scheduler_loop(database: WorkerDatabase, log: Path, seconds: str = "0.2") -
     )
 
 
+def _passes_while_running(database: WorkerDatabase) -> int:
+    """The scheduler's passes so far, read from the database it runs on (its file, on SQLite)."""
+    from dvctt.schedule.models import SchedulerBeat
+
+    if not database.sqlite:
+        return SchedulerBeat.objects.get().passes
+    import sqlite3
+
+    with sqlite3.connect(database.path, timeout=5) as reader:
+        row = reader.execute(f"SELECT passes FROM {SchedulerBeat._meta.db_table}").fetchone()  # noqa: S608
+    return row[0] if row else 0
+
+
 def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
     import time as clock
 
@@ -374,9 +387,7 @@ def test_the_running_scheduler_passes_again_and_again_queues_each_slot_once_and_
     process = _scheduler_loop(database, log)
     try:
         _wait_for(lambda: log.read_text().count("queued ") >= len(DEFAULT_ON), "the first pass")
-        import time as clock
-
-        clock.sleep(1.5)  # several more passes, each finding the slots taken
+        _wait_for(lambda: _passes_while_running(database) >= 4, "more passes, each finding the slots taken")
     finally:
         text = _stopped(process, log)
     database.pull()
