@@ -143,7 +143,7 @@ def _check_dates(request: HttpRequest) -> None:
                 )
 
 
-def _json_problem(data: Any, max_depth: int) -> str | None:
+def json_problem(data: Any, max_depth: int) -> str | None:
     """Walks the parsed body without recursion: too deep, or a NUL character in a key or a string."""
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
@@ -161,22 +161,32 @@ def _json_problem(data: Any, max_depth: int) -> str | None:
     return None
 
 
+def json_checked(text: str | bytes) -> tuple[Any, str | None]:
+    """``text`` read as JSON within the limits: ``(value, None)``, or ``(None, "invalid")`` for text that is not
+    JSON, ``(None, "depth")`` for nesting deeper than ``DVCTT_JSON_MAX_DEPTH`` (also when Python's reader runs
+    out of stack), ``(value, "nul")`` for a NUL character in a key or a string."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return None, "depth"
+    except ValueError:
+        return None, "invalid"
+    return value, json_problem(value, settings.DVCTT_JSON_MAX_DEPTH)
+
+
 def _check_body(request: HttpRequest) -> None:
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     content_type = request.content_type or ""
     if content_type in _JSON_TYPES or content_type.endswith("+json"):
-        max_depth = settings.DVCTT_JSON_MAX_DEPTH
-        too_deep = _("Dữ liệu JSON lồng nhau quá %(max)s cấp.") % {"max": max_depth}
-        try:
-            data = json.loads(request.body or b"null")
-        except RecursionError:
-            raise Refused("too_deep", too_deep) from None
-        except ValueError:
+        _value, problem = json_checked(request.body or b"null")
+        if problem == "invalid":
             return  # not JSON: the view's parser answers its own 400
-        problem = _json_problem(data, max_depth)
         if problem == "depth":
-            raise Refused("too_deep", too_deep)
+            raise Refused(
+                "too_deep",
+                _("Dữ liệu JSON lồng nhau quá %(max)s cấp.") % {"max": settings.DVCTT_JSON_MAX_DEPTH},
+            )
         if problem == "nul":
             raise Refused("invalid_characters", _("Dữ liệu chứa ký tự không hợp lệ (ký tự NUL)."))
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):

@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from dvctt.accounts.models import User
 from dvctt.common.api import Pagination
 from dvctt.common.errors import DomainError, NotFoundError
-from dvctt.common.request_guard import _json_problem
+from dvctt.common.request_guard import json_checked
 from dvctt.dossiers.files import ALLOWED_TYPES
 from dvctt.dossiers.models import DossierFile, HiddenPaper
 from dvctt.dossiers.selectors_papers import paper_get_for_user, papers_of
@@ -75,16 +75,13 @@ class JSONText(serializers.Field):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("invalid")
-        max_depth = settings.DVCTT_JSON_MAX_DEPTH
-        try:
-            value = json.loads(data)
-        except RecursionError:
-            raise serializers.ValidationError(self.error_messages["too_deep"] % {"max": max_depth}) from None
-        except ValueError:
+        value, problem = json_checked(data)
+        if problem == "invalid":
             self.fail("invalid")
-        problem = _json_problem(value, max_depth)
         if problem == "depth":
-            raise serializers.ValidationError(self.error_messages["too_deep"] % {"max": max_depth})
+            raise serializers.ValidationError(
+                self.error_messages["too_deep"] % {"max": settings.DVCTT_JSON_MAX_DEPTH}
+            )
         if problem == "nul":
             self.fail("nul")
         return value

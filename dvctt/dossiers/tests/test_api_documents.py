@@ -306,3 +306,26 @@ class TestMyPapers:
         response = client_for(citizen).get(f"/api/v1/papers/{paper.pk}/file/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PDF
+
+
+class TestJSONTextParts:
+    """The e-form and the reused papers as JSON text parts of a multipart submission: held to the limits the
+    request guard puts on a JSON body (the guard does not read the parts of a form)."""
+
+    @pytest.mark.parametrize(
+        ("form_data", "message"),
+        [
+            ("[" * 200 + "]" * 200, "lồng nhau quá"),  # deeper than DVCTT_JSON_MAX_DEPTH
+            ("[" * 100_000 + "]" * 100_000, "lồng nhau quá"),  # deeper than Python's reader can go
+            ('{"ho_ten_tre": "An\\u0000"}', "NUL"),
+            ("{not json", "JSON hợp lệ"),
+        ],
+    )
+    def test_a_form_part_beyond_the_limits_is_refused_with_nothing_written(
+        self, procedure, citizen, media, form_data, message
+    ):
+        dossiers, stored = Dossier.objects.count(), stored_files(media)
+        response = post(citizen, multipart(uploads=[("Tờ khai", pdf_upload())], form_data=form_data))
+        assert response.status_code == 400, response.content
+        assert message in response.json()["error"]["fields"]["form_data"][0]
+        assert Dossier.objects.count() == dossiers and stored_files(media) == stored
